@@ -1,0 +1,141 @@
+using AuthServer.Clients;
+using AuthServer.Data;
+using AuthServer.Endpoints;
+using AuthServer.Jobs;
+using AuthServer.Keys;
+using AuthServer.Options;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AuthServer.Hosting;
+
+/// <summary>How AuthServer is composed: services, then the request pipeline and endpoints.</summary>
+public static class AuthServerSetup
+{
+    public static void AddAuthServer(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddValidatedOptions<TokensOptions>(TokensOptions.SectionName);
+        services.AddValidatedOptions<LockoutSettings>(LockoutSettings.SectionName);
+        services.AddValidatedOptions<RateLimitSettings>(RateLimitSettings.SectionName);
+        services.AddValidatedOptions<PruningSettings>(PruningSettings.SectionName);
+        services.AddValidatedOptions<DemoDataSettings>(DemoDataSettings.SectionName);
+        services.AddValidatedOptions<ServerSettings>(ServerSettings.SectionName);
+        services.AddOptions<Dictionary<string, ClientSettings>>().BindConfiguration(ClientSettings.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Dictionary<string, ClientSettings>>, ClientsValidation>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        builder.AddApplicationDatabase();
+
+        services.AddDataProtection()
+            .SetApplicationName("AuthRefresh.AuthServer")
+            .PersistKeysToDbContext<ApplicationDbContext>();
+
+        services.AddIdentity<ApplicationUser, IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.ClaimsIdentity.UserIdClaimType = Claims.Subject;
+                options.ClaimsIdentity.UserNameClaimType = Claims.Name;
+                options.ClaimsIdentity.RoleClaimType = Claims.Role;
+                options.ClaimsIdentity.EmailClaimType = Claims.Email;
+            })
+            .AddEntityFrameworkStores<ApplicationDbContext>()
+            .AddDefaultTokenProviders();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutSettings>>((identity, lockout) =>
+        {
+            identity.Lockout.MaxFailedAccessAttempts = lockout.Value.MaxFailedAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = lockout.Value.Duration;
+        });
+
+        builder.AddOpenIddictServer();
+
+        services.AddScoped<KeyStore>();
+        services.AddScoped<ClientSeeder>();
+        services.AddScoped<UsersSeed>();
+        services.AddScoped<TokenIdentityFactory>();
+        builder.AddPruneJob();
+
+        services.AddAuthorization();
+        services.AddTokenRateLimiting();
+        services.AddProblemDetails();
+        services.AddHealthChecks();
+    }
+
+    private static void AddOpenIddictServer(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("connect/token")
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetUserInfoEndpointUris("connect/userinfo");
+
+                server.AllowPasswordFlow()
+                    .AllowRefreshTokenFlow()
+                    .AllowClientCredentialsFlow();
+
+                server.RegisterScopes(ScopeCatalog.Names);
+
+                // Signed, not encrypted: any JWT library can validate the access tokens from the
+                // JWKS (RFC 9068). Refresh tokens are reference tokens: the client holds a random
+                // handle, the payload stays in the database.
+                server.DisableAccessTokenEncryption();
+                server.UseReferenceRefreshTokens();
+
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough();
+
+                // Note: plain HTTP is only for Development (and the tests, which run in it).
+                if (builder.Environment.IsDevelopment())
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            });
+
+        builder.Services.AddOptions<OpenIddictServerOptions>()
+            .Configure<IOptions<TokensOptions>, IOptions<ServerSettings>>((server, tokens, settings) =>
+            {
+                server.AccessTokenLifetime = tokens.Value.AccessTokenLifetime;
+                server.RefreshTokenLifetime = tokens.Value.RefreshTokenIdleLifetime;
+                server.RefreshTokenReuseLeeway = tokens.Value.RefreshTokenReuseLeeway;
+                server.Issuer = settings.Value.Issuer;
+            });
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysSetup>();
+    }
+
+    private static void AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class
+        => services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+
+    /// <summary>Migrates the database, creates missing keys, seeds clients, scopes and users.</summary>
+    public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        await DatabaseSetup.MigrateAsync(provider.GetRequiredService<ApplicationDbContext>(), cancellationToken);
+        await provider.GetRequiredService<KeyStore>().EnsureKeysAsync(cancellationToken);
+        await provider.GetRequiredService<ClientSeeder>().SeedAsync(cancellationToken);
+        await provider.GetRequiredService<UsersSeed>().SeedAsync();
+    }
+
+    public static void UseAuthServer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapTokenEndpoint();
+        app.MapUserInfoEndpoint();
+        app.MapHealthChecks("/health");
+    }
+}

@@ -1,0 +1,27 @@
+namespace AuthServer.Keys;
+
+/// <summary>
+/// A signing or encryption key of the token server. The private key is kept protected by ASP.NET
+/// Core Data Protection, whose key ring lives in the same database.
+/// </summary>
+public sealed class StoredKey
+{
+    public const string Signing = "sig";
+    public const string Encryption = "enc";
+
+    /// <summary>The key id (<c>kid</c>) published in the JWKS.</summary>
+    public required string Id { get; set; }
+
+    /// <summary><see cref="Signing"/> or <see cref="Encryption"/>.</summary>
+    public required string Use { get; set; }
+
+    public required string Algorithm { get; set; }
+
+    /// <summary>The RSA private key (PKCS#8), protected by Data Protection.</summary>
+    public required string ProtectedKey { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the key stops being used for new tokens; null while it is current.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
+}

@@ -1,0 +1,21 @@
+using AuthServer.Commands;
+using AuthServer.Hosting;
+
+var command = CreateAdminCommand.IsRequested(args);
+var builder = WebApplication.CreateBuilder(command ? [] : args);
+builder.AddAuthServer();
+
+var app = builder.Build();
+await app.InitializeAsync();
+
+if (command)
+{
+    return await CreateAdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+}
+
+app.UseAuthServer();
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;
