@@ -1,0 +1,177 @@
+using System.Net;
+using AuthServer.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AuthServer.Tests;
+
+/// <summary>
+/// Rotation, reuse detection and lifetimes of refresh tokens. Each test has its own server and
+/// moves its clock instead of sleeping.
+/// </summary>
+public sealed class RefreshTokenTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private AuthServerFactory? _factory;
+
+    private TokenClient Start(params (string Key, string? Value)[] settings)
+    {
+        _factory = new AuthServerFactory(settings.ToDictionary(s => s.Key, s => s.Value), time: _time);
+        return _factory.CreateTokenClient();
+    }
+
+    public void Dispose() => _factory?.Dispose();
+
+    [Fact]
+    public async Task Refresh_rotates_the_refresh_token()
+    {
+        var client = Start();
+        var login = await client.LoginAsync();
+
+        var first = await client.RefreshAsync(login.RefreshToken!);
+        var second = await client.RefreshAsync(first.RefreshToken!);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.NotEqual(login.RefreshToken, first.RefreshToken);
+        Assert.NotEqual(login.AccessToken, first.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.NotEqual(first.RefreshToken, second.RefreshToken);
+        Assert.Equal(Jwt.Read(login.AccessToken!).Subject, Jwt.Read(second.AccessToken!).Subject);
+        Assert.Contains("notes", Jwt.Read(second.AccessToken!).GetClaim("scope").Value.Split(' '));
+    }
+
+    [Fact]
+    public async Task A_redeemed_token_presented_within_the_leeway_is_still_accepted()
+    {
+        var client = Start(("Tokens:RefreshTokenReuseLeeway", "00:00:10"));
+        var login = await client.LoginAsync();
+        var rotated = await client.RefreshAsync(login.RefreshToken!);
+
+        _time.Advance(TimeSpan.FromSeconds(9));
+        var retry = await client.RefreshAsync(login.RefreshToken!);
+
+        Assert.Equal(HttpStatusCode.OK, retry.Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.RefreshAsync(rotated.RefreshToken!)).Status);
+    }
+
+    [Fact]
+    public async Task Refresh_with_a_redeemed_token_after_the_leeway_revokes_the_whole_family()
+    {
+        var client = Start(("Tokens:RefreshTokenReuseLeeway", "00:00:10"));
+        var login = await client.LoginAsync();
+        var otherLogin = await client.LoginAsync();
+        var rotated = await client.RefreshAsync(login.RefreshToken!);
+
+        _time.Advance(TimeSpan.FromSeconds(11));
+        var replay = await client.RefreshAsync(login.RefreshToken!);
+
+        Assert.Equal("invalid_grant", replay.Error);
+        Assert.Equal("invalid_grant", (await client.RefreshAsync(rotated.RefreshToken!)).Error);
+        Assert.False((await client.IntrospectAsync(rotated.AccessToken!)).Json.GetProperty("active").GetBoolean());
+        Assert.False((await client.IntrospectAsync(login.AccessToken!)).Json.GetProperty("active").GetBoolean());
+
+        // Another login of the same user is another family: it is not touched.
+        Assert.Equal(HttpStatusCode.OK, (await client.RefreshAsync(otherLogin.RefreshToken!)).Status);
+    }
+
+    [Fact]
+    public async Task With_a_zero_leeway_the_first_reuse_revokes_the_family()
+    {
+        var client = Start(("Tokens:RefreshTokenReuseLeeway", "00:00:00"));
+        var login = await client.LoginAsync();
+        var rotated = await client.RefreshAsync(login.RefreshToken!);
+
+        var replay = await client.RefreshAsync(login.RefreshToken!);
+
+        Assert.Equal("invalid_grant", replay.Error);
+        Assert.Equal("invalid_grant", (await client.RefreshAsync(rotated.RefreshToken!)).Error);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_left_unused_for_the_idle_lifetime_expires()
+    {
+        var client = Start(("Tokens:RefreshTokenIdleLifetime", "1.00:00:00"));
+        var login = await client.LoginAsync();
+
+        _time.Advance(TimeSpan.FromHours(20));
+        var used = await client.RefreshAsync(login.RefreshToken!);
+        _time.Advance(TimeSpan.FromHours(20));
+        var stillAlive = await client.RefreshAsync(used.RefreshToken!);
+        _time.Advance(TimeSpan.FromHours(25));
+        var idle = await client.RefreshAsync(stillAlive.RefreshToken!);
+
+        Assert.Equal(HttpStatusCode.OK, used.Status);
+        Assert.Equal(HttpStatusCode.OK, stillAlive.Status); // 40 hours after login: the idle period slides
+        Assert.Equal("invalid_grant", idle.Error);
+    }
+
+    [Fact]
+    public async Task A_login_cannot_be_refreshed_past_the_absolute_lifetime()
+    {
+        var client = Start(("Tokens:RefreshTokenIdleLifetime", "1.00:00:00"), ("Tokens:RefreshTokenAbsoluteLifetime", "2.00:00:00"));
+        var login = await client.LoginAsync();
+
+        _time.Advance(TimeSpan.FromHours(20));
+        var first = await client.RefreshAsync(login.RefreshToken!);
+        _time.Advance(TimeSpan.FromHours(20));
+        var second = await client.RefreshAsync(first.RefreshToken!);
+        _time.Advance(TimeSpan.FromHours(9)); // 49 hours: within the idle period, past the cap
+        var capped = await client.RefreshAsync(second.RefreshToken!);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.Equal("invalid_grant", capped.Error);
+    }
+
+    [Fact]
+    public async Task A_password_change_ends_the_refreshes_of_earlier_logins()
+    {
+        var client = Start();
+        var user = await TestUsers.CreateAsync(_factory!);
+        var login = await client.LoginAsync(user, TestUsers.Password);
+
+        await TestUsers.ChangeAsync(_factory!, user, (users, u) => users.ChangePasswordAsync(u, TestUsers.Password, "Changed123$"));
+        var refresh = await client.RefreshAsync(login.RefreshToken!);
+
+        Assert.Equal("invalid_grant", refresh.Error);
+        Assert.Equal("The login is no longer valid; sign in again.", refresh.ErrorDescription);
+        Assert.Equal(HttpStatusCode.OK, (await client.PasswordAsync(user, "Changed123$")).Status);
+    }
+
+    [Fact]
+    public async Task A_locked_out_user_cannot_refresh()
+    {
+        var client = Start();
+        var user = await TestUsers.CreateAsync(_factory!);
+        var login = await client.LoginAsync(user, TestUsers.Password);
+
+        await TestUsers.ChangeAsync(_factory!, user, (users, u) => users.SetLockoutEndDateAsync(u, DateTimeOffset.UtcNow.AddHours(1)));
+        var refresh = await client.RefreshAsync(login.RefreshToken!);
+
+        Assert.Equal("invalid_grant", refresh.Error);
+        Assert.Equal("The account is locked out. Try again later.", refresh.ErrorDescription);
+    }
+
+    [Fact]
+    public async Task A_deleted_user_cannot_refresh()
+    {
+        var client = Start();
+        var user = await TestUsers.CreateAsync(_factory!);
+        var login = await client.LoginAsync(user, TestUsers.Password);
+
+        await TestUsers.ChangeAsync(_factory!, user, (users, u) => users.DeleteAsync(u));
+        var refresh = await client.RefreshAsync(login.RefreshToken!);
+
+        Assert.Equal("invalid_grant", refresh.Error);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_only_works_for_the_client_it_was_issued_to()
+    {
+        var client = Start();
+        var login = await client.LoginAsync();
+
+        var stolen = await client.RefreshAsync(login.RefreshToken!, TokenClient.SampleClient, TokenClient.SampleSecret);
+
+        Assert.Equal("invalid_grant", stolen.Error);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text.Json;
+using AuthServer.Tests.Infrastructure;
+
+namespace AuthServer.Tests;
+
+public sealed class RestartTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("authserver-restart-").FullName;
+
+    // A restarted server keeps its issuer, although the test's port changes.
+    private static readonly Dictionary<string, string?> Settings = new() { ["Server:Issuer"] = "http://authserver.test/" };
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_restarted_server_on_the_same_database_accepts_the_tokens_it_issued_before()
+    {
+        OAuthResponse login;
+        string keysBefore;
+        using (var before = new AuthServerFactory(Settings, databaseDirectory: _directory))
+        {
+            var client = before.CreateTokenClient();
+            login = await client.LoginAsync();
+            keysBefore = KeyIds(await client.Http.GetStringAsync("/.well-known/jwks"));
+        }
+
+        using var after = new AuthServerFactory(Settings, databaseDirectory: _directory);
+        var restarted = after.CreateTokenClient();
+
+        var validation = await Jwt.ValidateAsync(restarted.Http, login.AccessToken!, "resource-api");
+        var introspection = await restarted.IntrospectAsync(login.AccessToken!);
+        var userInfo = await restarted.UserInfoAsync(login.AccessToken);
+        var refresh = await restarted.RefreshAsync(login.RefreshToken!);
+
+        Assert.Equal(keysBefore, KeyIds(await restarted.Http.GetStringAsync("/.well-known/jwks")));
+        Assert.True(validation.IsValid, validation.Exception?.Message);
+        Assert.True(introspection.Json.GetProperty("active").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, userInfo.Status);
+        Assert.Equal(HttpStatusCode.OK, refresh.Status);
+    }
+
+    private static string KeyIds(string jwks)
+        => string.Join(",", JsonDocument.Parse(jwks).RootElement.GetProperty("keys").EnumerateArray()
+            .Select(k => k.GetProperty("kid").GetString()).Order(StringComparer.Ordinal));
+}
