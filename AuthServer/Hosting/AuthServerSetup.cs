@@ -64,6 +64,7 @@ public static class AuthServerSetup
         services.AddAuthorization();
         services.AddTokenRateLimiting();
         services.AddProblemDetails();
+        services.AddExceptionHandler<MalformedRequestHandler>();
         services.AddHealthChecks();
     }
 

@@ -112,6 +112,7 @@ public sealed class PasswordGrantTests(AuthServerFixture server) : IClassFixture
     [InlineData("grant_type=client_credentials&client_id=public-client", "invalid_request")]
     [InlineData("grant_type=client_credentials&client_id=resource-api&client_secret=dev-resource-api-secret", "unauthorized_client")]
     [InlineData("username=alice&password=Pass123$", "invalid_request")]
+    [InlineData("grant_type=password&client_id=public-client&username=%00&password=x", "invalid_request")]
     public async Task Malformed_token_requests_get_an_rfc6749_error(string form, string error)
     {
         var response = await _client.PostAsync("/connect/token", new StringContent(form, null, "application/x-www-form-urlencoded"));

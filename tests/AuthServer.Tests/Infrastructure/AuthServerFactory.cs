@@ -14,13 +14,16 @@ public sealed class AuthServerFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDirectory;
+    private readonly Action<IServiceCollection>? _services;
 
     public AuthServerFactory(
         IDictionary<string, string?>? settings = null,
         string? databaseDirectory = null,
         FakeTimeProvider? time = null,
-        string environment = "Development")
+        string environment = "Development",
+        Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _ownsDirectory = databaseDirectory is null;
         DatabaseDirectory = databaseDirectory ?? Directory.CreateTempSubdirectory("authserver-tests-").FullName;
         Time = time;
@@ -61,6 +64,11 @@ public sealed class AuthServerFactory : WebApplicationFactory<Program>
         if (Time is not null)
         {
             builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 
