@@ -1,7 +1,7 @@
 using AuthServer.Commands;
 using AuthServer.Hosting;
 
-var command = CreateAdminCommand.IsRequested(args);
+var command = Commands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(command ? [] : args);
 builder.AddAuthServer();
 
@@ -10,7 +10,7 @@ await app.InitializeAsync();
 
 if (command)
 {
-    return await CreateAdminCommand.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
+    return await Commands.RunAsync(app.Services, args);
 }
 
 app.UseAuthServer();

@@ -14,8 +14,6 @@ public static class CreateAdminCommand
 
     private const string Usage = "usage: create-admin --username NAME --email EMAIL [--password PASSWORD]";
 
-    public static bool IsRequested(string[] args) => args.Length > 0 && args[0] == Name;
-
     public static async Task<int> RunAsync(
         IServiceProvider services, string[] args, TextReader input, TextWriter output, TextWriter error)
     {

@@ -1,3 +1,4 @@
+using AuthRefresh.Shared;
 using AuthServer.Clients;
 using AuthServer.Data;
 using AuthServer.Endpoints;
@@ -6,6 +7,7 @@ using AuthServer.Keys;
 using AuthServer.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
@@ -16,6 +18,8 @@ namespace AuthServer.Hosting;
 /// <summary>How AuthServer is composed: services, then the request pipeline and endpoints.</summary>
 public static class AuthServerSetup
 {
+    public const string ConnectionStringName = "AuthServer";
+
     public static void AddAuthServer(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -30,7 +34,7 @@ public static class AuthServerSetup
         services.AddSingleton<IValidateOptions<Dictionary<string, ClientSettings>>, ClientsValidation>();
 
         services.TryAddSingleton(TimeProvider.System);
-        builder.AddApplicationDatabase();
+        builder.AddSqliteDbContext<ApplicationDbContext>(ConnectionStringName, options => options.UseOpenIddict());
 
         services.AddDataProtection()
             .SetApplicationName("AuthRefresh.AuthServer")
@@ -113,15 +117,12 @@ public static class AuthServerSetup
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysSetup>();
     }
 
-    private static void AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class
-        => services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
-
     /// <summary>Migrates the database, creates missing keys, seeds clients, scopes and users.</summary>
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
-        await DatabaseSetup.MigrateAsync(provider.GetRequiredService<ApplicationDbContext>(), cancellationToken);
+        await SqliteDatabase.MigrateAsync(provider.GetRequiredService<ApplicationDbContext>(), cancellationToken);
         await provider.GetRequiredService<KeyStore>().EnsureKeysAsync(cancellationToken);
         await provider.GetRequiredService<ClientSeeder>().SeedAsync(cancellationToken);
         await provider.GetRequiredService<UsersSeed>().SeedAsync();

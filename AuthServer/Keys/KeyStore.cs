@@ -18,33 +18,62 @@ public sealed class KeyStore(ApplicationDbContext db, IDataProtectionProvider da
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector(Purpose);
 
+    private static readonly (string Use, string Algorithm)[] Uses =
+    [
+        (StoredKey.Signing, SecurityAlgorithms.RsaSha256),
+        (StoredKey.Encryption, SecurityAlgorithms.RsaOAEP),
+    ];
+
     /// <summary>Creates a signing and an encryption key when there is no current one.</summary>
     public async Task EnsureKeysAsync(CancellationToken cancellationToken)
     {
-        foreach (var (use, algorithm) in new[]
-        {
-            (StoredKey.Signing, SecurityAlgorithms.RsaSha256),
-            (StoredKey.Encryption, SecurityAlgorithms.RsaOAEP),
-        })
+        foreach (var (use, algorithm) in Uses)
         {
             if (!await db.StoredKeys.AnyAsync(k => k.Use == use && k.RetiredAt == null, cancellationToken))
             {
-                using var rsa = RSA.Create(KeySize);
-                db.StoredKeys.Add(new StoredKey
-                {
-                    Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
-                    Use = use,
-                    Algorithm = algorithm,
-                    ProtectedKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
-                    CreatedAt = time.GetUtcNow(),
-                });
+                db.StoredKeys.Add(Create(use, algorithm));
             }
         }
 
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>The stored keys of one use, the current (newest, not retired) first.</summary>
+    /// <summary>
+    /// Retires the current keys and creates new ones, which servers use from their next start.
+    /// Retired keys stay published and usable for validation and decryption, so the tokens they
+    /// signed or encrypted stay valid.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RotateAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var current in await db.StoredKeys.Where(k => k.RetiredAt == null).ToListAsync(cancellationToken))
+        {
+            current.RetiredAt = now;
+        }
+
+        var created = Uses.Select(u => Create(u.Use, u.Algorithm)).ToList();
+        db.StoredKeys.AddRange(created);
+        await db.SaveChangesAsync(cancellationToken);
+        return [.. created.Select(k => $"{k.Use}:{k.Id}")];
+    }
+
+    private StoredKey Create(string use, string algorithm)
+    {
+        using var rsa = RSA.Create(KeySize);
+        return new StoredKey
+        {
+            Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
+            Use = use,
+            Algorithm = algorithm,
+            ProtectedKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
+            CreatedAt = time.GetUtcNow(),
+        };
+    }
+
+    /// <summary>
+    /// The stored keys of one use, the current (newest, not retired) first: OpenIddict signs and
+    /// encrypts with the first key (its sort keeps the order of keys that are not certificates).
+    /// </summary>
     public IReadOnlyList<RsaSecurityKey> Load(string use)
     {
         var keys = db.StoredKeys.AsNoTracking().Where(k => k.Use == use).ToList()

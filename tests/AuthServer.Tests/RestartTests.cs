@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using AuthServer.Keys;
 using AuthServer.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthServer.Tests;
 
@@ -42,6 +44,32 @@ public sealed class RestartTests : IDisposable
         Assert.True(introspection.Json.GetProperty("active").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, userInfo.Status);
         Assert.Equal(HttpStatusCode.OK, refresh.Status);
+    }
+
+    [Fact]
+    public async Task After_a_key_rotation_and_a_restart_new_tokens_use_the_new_key_and_old_tokens_stay_valid()
+    {
+        OAuthResponse login;
+        IReadOnlyList<string> created;
+        using (var before = new AuthServerFactory(Settings, databaseDirectory: _directory))
+        {
+            login = await before.CreateTokenClient().LoginAsync();
+            using var scope = before.Services.CreateScope();
+            created = await scope.ServiceProvider.GetRequiredService<KeyStore>().RotateAsync(CancellationToken.None);
+        }
+
+        using var after = new AuthServerFactory(Settings, databaseDirectory: _directory);
+        var client = after.CreateTokenClient();
+        var fresh = await client.LoginAsync();
+        var jwks = KeyIds(await client.Http.GetStringAsync("/.well-known/jwks"));
+
+        var newKey = created.Single(k => k.StartsWith("sig:", StringComparison.Ordinal))["sig:".Length..];
+        Assert.Equal(newKey, Jwt.Read(fresh.AccessToken!).Kid);
+        Assert.NotEqual(newKey, Jwt.Read(login.AccessToken!).Kid);
+        Assert.Contains(newKey, jwks, StringComparison.Ordinal);
+        Assert.Contains(Jwt.Read(login.AccessToken!).Kid, jwks, StringComparison.Ordinal);
+        Assert.True((await Jwt.ValidateAsync(client.Http, login.AccessToken!, "resource-api")).IsValid);
+        Assert.Equal(HttpStatusCode.OK, (await client.RefreshAsync(login.RefreshToken!)).Status);
     }
 
     private static string KeyIds(string jwks)

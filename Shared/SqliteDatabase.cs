@@ -1,0 +1,58 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AuthRefresh.Shared;
+
+/// <summary>How every AuthRefresh service keeps its SQLite database.</summary>
+public static class SqliteDatabase
+{
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> on the connection string <paramref name="name"/>.
+    /// A relative <c>Data Source</c> is taken relative to the app's content root, and its folder is
+    /// created, so the default works from any working directory.
+    /// </summary>
+    public static void AddSqliteDbContext<TContext>(
+        this IHostApplicationBuilder builder, string name, Action<DbContextOptionsBuilder>? configure = null)
+        where TContext : DbContext
+    {
+        var configured = builder.Configuration.GetConnectionString(name);
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw new InvalidOperationException($"ConnectionStrings:{name} is missing.");
+        }
+
+        var connection = new SqliteConnectionStringBuilder(configured);
+        if (connection.DataSource is { Length: > 0 } source && source != ":memory:" && !Path.IsPathRooted(source))
+        {
+            connection.DataSource = Path.Combine(builder.Environment.ContentRootPath, source);
+        }
+
+        if (Path.GetDirectoryName(connection.DataSource) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        // Note: WAL (set at migration) lets readers work beside the one writer; the busy timeout
+        // makes a writer wait for the lock instead of failing with SQLITE_BUSY.
+        connection.DefaultTimeout = 30;
+        var connectionString = connection.ToString();
+
+        builder.Services.AddDbContext<TContext>(options =>
+        {
+            options.UseSqlite(connectionString);
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>Applies the migrations and switches the database to the WAL journal.</summary>
+    public static async Task MigrateAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        await context.Database.MigrateAsync(cancellationToken);
+
+        // Note: the journal mode is stored in the database file, so this changes it only once.
+        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+}
