@@ -1,5 +1,5 @@
 using System.Net;
-using AuthServer.Tests.Infrastructure;
+using AuthRefresh.Testing;
 
 namespace AuthServer.Tests;
 

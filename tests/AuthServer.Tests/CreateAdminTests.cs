@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AuthServer.Commands;
 using AuthServer.Data;
-using AuthServer.Tests.Infrastructure;
+using AuthRefresh.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 

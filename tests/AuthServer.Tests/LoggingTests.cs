@@ -1,4 +1,4 @@
-using AuthServer.Tests.Infrastructure;
+using AuthRefresh.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using AuthServer.Tests.Infrastructure;
+using AuthRefresh.Testing;
 
 namespace AuthServer.Tests;
 

@@ -1,6 +1,6 @@
 using AuthServer.Data;
 using AuthServer.Jobs;
-using AuthServer.Tests.Infrastructure;
+using AuthRefresh.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

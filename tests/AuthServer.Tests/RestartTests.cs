@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AuthServer.Keys;
-using AuthServer.Tests.Infrastructure;
+using AuthRefresh.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthServer.Tests;

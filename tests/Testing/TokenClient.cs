@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Xunit;
 
-namespace AuthServer.Tests.Infrastructure;
+namespace AuthRefresh.Testing;
 
 /// <summary>An OAuth client speaking plain HTTP to AuthServer, as curl or any library would.</summary>
 public sealed class TokenClient(HttpClient http)

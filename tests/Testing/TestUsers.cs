@@ -1,8 +1,9 @@
 using AuthServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
-namespace AuthServer.Tests.Infrastructure;
+namespace AuthRefresh.Testing;
 
 /// <summary>Users of one test, created and changed through Identity as the admin area would.</summary>
 public static class TestUsers

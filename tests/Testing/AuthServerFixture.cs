@@ -1,4 +1,4 @@
-namespace AuthServer.Tests.Infrastructure;
+namespace AuthRefresh.Testing;
 
 /// <summary>One AuthServer with default settings, shared by the tests of one class.</summary>
 public sealed class AuthServerFixture : IDisposable

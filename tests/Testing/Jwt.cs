@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AuthServer.Tests.Infrastructure;
+namespace AuthRefresh.Testing;
 
 public static class Jwt
 {

@@ -1,4 +1,4 @@
-namespace AuthServer.Tests.Infrastructure;
+namespace AuthRefresh.Testing;
 
 public static class RepositoryPaths
 {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AuthServer.Tests.Infrastructure;
+namespace AuthRefresh.Testing;
 
 /// <summary>
 /// A real AuthServer on a real Kestrel port on 127.0.0.1, with its own SQLite file. Settings

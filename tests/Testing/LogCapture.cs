@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AuthServer.Tests.Infrastructure;
+namespace AuthRefresh.Testing;
 
 /// <summary>Keeps every log entry of a server as a sink would write it: message, values, exception.</summary>
 public sealed class LogCapture : ILoggerProvider
