@@ -1,6 +1,12 @@
-// ResourceApi: each user's notes behind tokens it validates itself. Its issue fills it in;
-// for now it only answers its health check.
+using ResourceApi.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddResourceApi();
+
 var app = builder.Build();
-app.MapGet("/health", () => "Healthy");
-app.Run();
+await app.InitializeAsync();
+app.UseResourceApi();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -16,6 +16,12 @@ public sealed class UsersSeed(
     public const string AdminRole = "Admin";
     public const string UserRole = "User";
 
+    /// <summary>
+    /// The demo user alice has a fixed id (her tokens' <c>sub</c>), so that ResourceApi can seed
+    /// her notes in Development without asking AuthServer.
+    /// </summary>
+    public const string AliceId = "a11ce000-0000-4000-8000-000000000001";
+
     public async Task SeedAsync()
     {
         foreach (var role in new[] { AdminRole, UserRole })
@@ -28,21 +34,21 @@ public sealed class UsersSeed(
 
         if (demoData.Value.Enabled)
         {
-            await CreateUserAsync("alice", "alice@example.com", "Alice Liddell", "Pass123$", UserRole);
-            await CreateUserAsync("admin", "admin@example.com", "Administrator", "Admin123$", AdminRole);
+            await CreateUserAsync(new ApplicationUser { Id = AliceId, UserName = "alice", Email = "alice@example.com", DisplayName = "Alice Liddell" }, "Pass123$", UserRole);
+            await CreateUserAsync(new ApplicationUser { UserName = "admin", Email = "admin@example.com", DisplayName = "Administrator" }, "Admin123$", AdminRole);
         }
     }
 
-    private async Task CreateUserAsync(string userName, string email, string displayName, string password, string role)
+    private async Task CreateUserAsync(ApplicationUser user, string password, string role)
     {
-        if (await users.FindByNameAsync(userName) is not null)
+        if (await users.FindByNameAsync(user.UserName!) is not null)
         {
             return;
         }
 
-        var user = new ApplicationUser { UserName = userName, Email = email, EmailConfirmed = true, DisplayName = displayName };
-        Check(await users.CreateAsync(user, password), userName);
-        Check(await users.AddToRoleAsync(user, role), userName);
+        user.EmailConfirmed = true;
+        Check(await users.CreateAsync(user, password), user.UserName!);
+        Check(await users.AddToRoleAsync(user, role), user.UserName!);
     }
 
     private static void Check(IdentityResult result, string what)

@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ResourceApi.Auth;
+
+/// <summary>How ResourceApi trusts AuthServer. Bound from the <c>AuthServer</c> section.</summary>
+public sealed class AuthServerSettings
+{
+    public const string SectionName = "AuthServer";
+
+    /// <summary>
+    /// AuthServer's issuer: discovery and the JWKS are fetched from it, and tokens must carry it
+    /// as <c>iss</c>. Required.
+    /// </summary>
+    [Required(ErrorMessage = "AuthServer:Issuer is required (for example http://127.0.0.1:8001).")]
+    public Uri? Issuer { get; set; }
+
+    /// <summary>The audience tokens must be issued for. The default value is resource-api.</summary>
+    [Required(ErrorMessage = "AuthServer:Audience is required.")]
+    public string Audience { get; set; } = "resource-api";
+}
+
+public enum ValidationMode
+{
+    /// <summary>Signed JWTs are validated locally from the JWKS: no call to AuthServer per request.</summary>
+    Jwt,
+
+    /// <summary>Each token is checked at AuthServer's introspection endpoint (cached briefly).</summary>
+    Introspection,
+}
+
+/// <summary>How tokens are checked. Bound from the <c>Validation</c> section.</summary>
+public sealed class ValidationSettings : IValidatableObject
+{
+    public const string SectionName = "Validation";
+
+    /// <summary><c>Jwt</c> or <c>Introspection</c>. The default value is Jwt.</summary>
+    public ValidationMode Mode { get; set; } = ValidationMode.Jwt;
+
+    /// <summary>The client ResourceApi introspects as. The default value is resource-api.</summary>
+    public string ClientId { get; set; } = "resource-api";
+
+    /// <summary>That client's secret; required in introspection mode.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// How long an introspection answer is reused for the same token (never past its expiry).
+    /// <c>00:00:00</c> asks AuthServer every time. The default value is 10 seconds.
+    /// </summary>
+    public TimeSpan IntrospectionCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Mode == ValidationMode.Introspection && string.IsNullOrWhiteSpace(ClientSecret))
+        {
+            yield return new ValidationResult("Validation:ClientSecret is required when Validation:Mode is Introspection.", [nameof(ClientSecret)]);
+        }
+
+        if (IntrospectionCacheDuration < TimeSpan.Zero || IntrospectionCacheDuration > TimeSpan.FromMinutes(10))
+        {
+            yield return new ValidationResult("Validation:IntrospectionCacheDuration must be between 00:00:00 and 00:10:00.", [nameof(IntrospectionCacheDuration)]);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using AuthRefresh.Shared;
+using Microsoft.Extensions.Options;
+using OpenIddict.Validation;
+using OpenIddict.Validation.AspNetCore;
+
+namespace ResourceApi.Auth;
+
+/// <summary>
+/// ResourceApi trusts AuthServer through discovery: the issuer's configuration and JWKS are fetched
+/// and cached, and signed JWT access tokens are validated locally (issuer, audience, lifetime,
+/// signature). In introspection mode each token is checked at AuthServer instead.
+/// </summary>
+public static class TokenValidationSetup
+{
+    public static void AddTokenValidation(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<AuthServerSettings>(AuthServerSettings.SectionName);
+        services.AddValidatedOptions<ValidationSettings>(ValidationSettings.SectionName);
+
+        services.AddOpenIddict().AddValidation(validation =>
+        {
+            validation.UseSystemNetHttp();
+            validation.UseAspNetCore();
+            validation.AddEventHandler(SigningKeyRefresher.Descriptor);
+            validation.AddEventHandler(IntrospectionCache.UseCachedAnswer.Descriptor);
+            validation.AddEventHandler(IntrospectionCache.StoreAnswer.Descriptor);
+        });
+
+        // Settings are applied when the options are first used, so that they are validated first
+        // and tests can set them.
+        services.AddOptions<OpenIddictValidationOptions>()
+            .Configure<IOptions<AuthServerSettings>, IOptions<ValidationSettings>>((options, authServer, validation) =>
+            {
+                options.Issuer = authServer.Value.Issuer;
+                options.Audiences.Add(authServer.Value.Audience);
+                if (validation.Value.Mode == ValidationMode.Introspection)
+                {
+                    options.ValidationType = OpenIddictValidationType.Introspection;
+                    options.ClientId = validation.Value.ClientId;
+                    options.ClientSecret = validation.Value.ClientSecret;
+                }
+            });
+
+        services.AddHttpClient(SigningKeyRefresher.HttpClientName);
+        services.AddMemoryCache();
+        services.AddSingleton<IntrospectionCache>();
+
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddScopePolicies();
+    }
+}

@@ -1,0 +1,57 @@
+using AuthRefresh.Shared;
+using Microsoft.AspNetCore.Http.Json;
+using ResourceApi.Auth;
+using ResourceApi.Notes;
+using Scalar.AspNetCore;
+
+namespace ResourceApi.Hosting;
+
+/// <summary>How ResourceApi is composed: services, then the request pipeline and endpoints.</summary>
+public static class ResourceApiSetup
+{
+    public const string ConnectionStringName = "ResourceApi";
+
+    public static void AddResourceApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<DemoDataSettings>(DemoDataSettings.SectionName);
+        services.AddSingleton(TimeProvider.System);
+        builder.AddSqliteDbContext<NotesDbContext>(ConnectionStringName);
+        services.AddScoped<NotesSeed>();
+
+        builder.AddTokenValidation();
+
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddProblemDetails();
+        services.AddHealthChecks();
+
+        // Note: a malformed JSON body is the client's fault: 400 with a problem document, never a
+        // developer exception page.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNameCaseInsensitive = true);
+    }
+
+    public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await SqliteDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<NotesDbContext>(), cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<NotesSeed>().SeedAsync(cancellationToken);
+    }
+
+    public static void UseResourceApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapNotesApi();
+        app.MapMeApi();
+        app.MapHealthChecks("/health");
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+    }
+}

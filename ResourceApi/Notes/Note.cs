@@ -1,0 +1,17 @@
+namespace ResourceApi.Notes;
+
+/// <summary>A note of one user: the owner is the <c>sub</c> of the access token that wrote it.</summary>
+public sealed class Note
+{
+    public const int MaxBodyLength = 10_000;
+
+    public int Id { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    public required string Body { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
