@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using AuthRefresh.Testing;
 using AuthServer.Commands;
 using AuthServer.Data;
-using AuthRefresh.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
+using AuthRefresh.Testing;
 using AuthServer.Data;
 using AuthServer.Jobs;
-using AuthRefresh.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using AuthServer.Keys;
 using AuthRefresh.Testing;
+using AuthServer.Keys;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthServer.Tests;

@@ -1,5 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +24,8 @@ public sealed class AuthServerFactory : WebApplicationFactory<Program>
         string? databaseDirectory = null,
         FakeTimeProvider? time = null,
         string environment = "Development",
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        int port = 0)
     {
         _services = services;
         _ownsDirectory = databaseDirectory is null;
@@ -42,7 +46,25 @@ public sealed class AuthServerFactory : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+    }
+
+    /// <summary>Where the server listens (it is started if it was not yet).</summary>
+    public Uri Address
+    {
+        get
+        {
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        }
+    }
+
+    /// <summary>A free port on 127.0.0.1, for a server that must come back on the same address.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public string DatabaseDirectory { get; }

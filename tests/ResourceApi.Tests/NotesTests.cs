@@ -1,0 +1,103 @@
+using System.Net;
+using AuthRefresh.Testing;
+
+namespace ResourceApi.Tests;
+
+public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    private readonly TokenClient _tokens = fixture.AuthServer.CreateTokenClient();
+    private readonly ApiClient _api = new(fixture.Api.CreateClient());
+
+    [Fact]
+    public async Task Notes_can_be_created_read_updated_and_deleted()
+    {
+        var token = await NewUserTokenAsync();
+
+        var created = await _api.PostAsync("/api/notes", token, new { body = "first" });
+        var location = created.Location!.OriginalString;
+        var read = await _api.GetAsync(location, token);
+        var updated = await _api.PutAsync(location, token, new { body = "changed" });
+        var list = await _api.GetAsync("/api/notes", token);
+        var deleted = await _api.DeleteAsync(location, token);
+        var gone = await _api.GetAsync(location, token);
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal("first", created.Json.GetProperty("body").GetString());
+        Assert.Equal("first", read.Json.GetProperty("body").GetString());
+        Assert.Equal("changed", updated.Json.GetProperty("body").GetString());
+        Assert.True(updated.Json.GetProperty("updatedAt").GetDateTimeOffset() >= created.Json.GetProperty("updatedAt").GetDateTimeOffset());
+        Assert.Equal("changed", Assert.Single(list.Json.EnumerateArray()).GetProperty("body").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, deleted.Status);
+        Assert.Equal(HttpStatusCode.NotFound, gone.Status);
+    }
+
+    [Fact]
+    public async Task Another_users_note_is_404_and_stays_untouched()
+    {
+        var owner = await NewUserTokenAsync();
+        var intruder = await NewUserTokenAsync();
+        var note = (await _api.PostAsync("/api/notes", owner, new { body = "private" })).Location!.OriginalString;
+
+        var read = await _api.GetAsync(note, intruder);
+        var write = await _api.PutAsync(note, intruder, new { body = "mine now" });
+        var delete = await _api.DeleteAsync(note, intruder);
+        var list = await _api.GetAsync("/api/notes", intruder);
+
+        Assert.Equal(HttpStatusCode.NotFound, read.Status);
+        Assert.DoesNotContain("private", read.Raw, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, write.Status);
+        Assert.Equal(HttpStatusCode.NotFound, delete.Status);
+        Assert.Empty(list.Json.EnumerateArray());
+        Assert.Equal("private", (await _api.GetAsync(note, owner)).Json.GetProperty("body").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"body":""}""", "The body must not be empty.")]
+    [InlineData("""{"body":"   "}""", "The body must not be empty.")]
+    [InlineData("""{}""", "The body is required.")]
+    [InlineData("""{"body":null}""", "The body is required.")]
+    public async Task An_invalid_body_gets_400_naming_the_field(string json, string message)
+    {
+        var token = await NewUserTokenAsync();
+
+        var response = await _api.SendAsync(HttpMethod.Post, "/api/notes", token, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(message, response.Json.GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
+    [Fact]
+    public async Task A_body_of_10000_characters_is_accepted_and_10001_refused()
+    {
+        var token = await NewUserTokenAsync();
+
+        var longest = await _api.PostAsync("/api/notes", token, new { body = new string('x', 10_000) });
+        var tooLong = await _api.PostAsync("/api/notes", token, new { body = new string('x', 10_001) });
+        var update = await _api.PutAsync(longest.Location!.OriginalString, token, new { body = new string('x', 10_001) });
+
+        Assert.Equal(HttpStatusCode.Created, longest.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.Status);
+        Assert.Equal("The body must be at most 10000 characters.", tooLong.Json.GetProperty("errors").GetProperty("body")[0].GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, update.Status);
+    }
+
+    [Theory]
+    [InlineData("{\"body\": ", "application/json")]
+    [InlineData("body=text", "application/x-www-form-urlencoded")]
+    [InlineData("[1,2]", "application/json")]
+    public async Task A_malformed_request_gets_400_never_500(string content, string contentType)
+    {
+        var token = await NewUserTokenAsync();
+
+        var response = await _api.SendAsync(HttpMethod.Post, "/api/notes", token, new StringContent(content, System.Text.Encoding.UTF8, contentType));
+
+        Assert.InRange((int)response.Status, 400, 499);
+        Assert.DoesNotContain("   at ", response.Raw, StringComparison.Ordinal);
+    }
+
+    private async Task<string> NewUserTokenAsync()
+    {
+        var user = await TestUsers.CreateAsync(fixture.AuthServer);
+        return (await _tokens.LoginAsync(user, TestUsers.Password)).AccessToken!;
+    }
+}
