@@ -1,6 +1,12 @@
-// SampleClient: the original project's journeys in a Razor Pages site. Its issue fills it in;
-// for now it only answers its health check.
+using SampleClient.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddSampleClient();
+
 var app = builder.Build();
-app.MapGet("/health", () => "Healthy");
-app.Run();
+await app.InitializeAsync();
+app.UseSampleClient();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuthRefresh.Shared;
 using AuthServer.Data;
 using AuthServer.Options;
 using Microsoft.AspNetCore;

@@ -1,3 +1,4 @@
+using AuthRefresh.Shared;
 using AuthServer.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;

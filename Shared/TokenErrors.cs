@@ -1,7 +1,8 @@
-namespace AuthServer.Endpoints;
+namespace AuthRefresh.Shared;
 
 /// <summary>
-/// The error descriptions a client can see, one stable text per cause. An unknown user and a
+/// The error descriptions AuthServer's token endpoint gives, one stable text per cause; clients
+/// (SampleClient) may tell them apart. An unknown user and a
 /// wrong password share one text, so that accounts cannot be enumerated.
 /// </summary>
 public static class TokenErrors

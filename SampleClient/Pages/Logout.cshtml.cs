@@ -1,0 +1,29 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SampleClient.Hosting;
+using SampleClient.Tokens;
+
+namespace SampleClient.Pages;
+
+/// <summary>
+/// Logout is a POST with an antiforgery token (Razor Pages checks it): the refresh token is revoked
+/// at AuthServer, the session forgotten, the cookie cleared.
+/// </summary>
+public sealed class LogoutModel(TokenSessionService sessions) : PageModel
+{
+    public IActionResult OnGet() => Redirect("/");
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (User.FindFirstValue(SampleClientSetup.SessionClaim) is { } sessionId)
+        {
+            await sessions.SignOutAsync(sessionId, cancellationToken);
+        }
+
+        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Redirect("/login?reason=signed-out");
+    }
+}

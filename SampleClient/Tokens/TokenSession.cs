@@ -1,0 +1,42 @@
+namespace SampleClient.Tokens;
+
+/// <summary>
+/// One signed-in browser session: its tokens, kept on the server (the browser only holds an
+/// encrypted cookie with the session id). Tokens are stored protected by Data Protection.
+/// </summary>
+public sealed class TokenSession
+{
+    public required string Id { get; set; }
+
+    public required string Subject { get; set; }
+
+    public required string UserName { get; set; }
+
+    public string? DisplayName { get; set; }
+
+    public required string ProtectedAccessToken { get; set; }
+
+    public required string ProtectedRefreshToken { get; set; }
+
+    public DateTimeOffset AccessTokenExpiresAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public List<Rotation> Rotations { get; set; } = [];
+}
+
+/// <summary>One token rotation: when, why, and fingerprints of the old and new refresh tokens.</summary>
+public sealed class Rotation
+{
+    public int Id { get; set; }
+
+    public required string SessionId { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public required string Reason { get; set; }
+
+    public string? OldRefreshToken { get; set; }
+
+    public required string NewRefreshToken { get; set; }
+}
