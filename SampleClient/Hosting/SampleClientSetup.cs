@@ -34,6 +34,7 @@ public static class SampleClientSetup
             // Tokens are kept by TokenSessionService, not by OpenIddict.
             client.DisableTokenStorage();
             client.UseSystemNetHttp().SetProductInformation(typeof(SampleClientSetup).Assembly);
+            client.AddEventHandler(KeepServerErrorDescription.Descriptor);
         });
         services.AddOptions<OpenIddictClientOptions>().Configure<IOptions<SampleClientSettings>>((options, settings) =>
             options.Registrations.Add(new OpenIddictClientRegistration

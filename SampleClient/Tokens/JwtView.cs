@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace SampleClient.Tokens;
@@ -6,7 +7,8 @@ namespace SampleClient.Tokens;
 /// <summary>A JWT split for display: its header and claims, pretty-printed. Nothing is validated here.</summary>
 public sealed record JwtView(string Header, string Claims)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Note: Razor HTML-encodes the text, so JSON need not escape '+' or '<' a second time.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static JwtView? TryRead(string token)
     {

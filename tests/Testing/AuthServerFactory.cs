@@ -1,8 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -50,14 +47,7 @@ public sealed class AuthServerFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Where the server listens (it is started if it was not yet).</summary>
-    public Uri Address
-    {
-        get
-        {
-            StartServer();
-            return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        }
-    }
+    public Uri Address => KestrelAddress.Of(this);
 
     /// <summary>A free port on 127.0.0.1, for a server that must come back on the same address.</summary>
     public static int FreePort()

@@ -37,6 +37,9 @@ public sealed class ResourceApiFactory : WebApplicationFactory<ResourceApiHost::
 
     public FakeTimeProvider? Time { get; }
 
+    /// <summary>Where the API listens (it is started if it was not yet).</summary>
+    public Uri Address => KestrelAddress.Of(this);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
