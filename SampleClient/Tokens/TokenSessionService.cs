@@ -65,7 +65,10 @@ public sealed partial class TokenSessionService(
         };
         session.Rotations.Add(new Rotation
         {
-            SessionId = session.Id, At = session.CreatedAt, Reason = "signed in", NewRefreshToken = Fingerprint(result.RefreshToken!),
+            SessionId = session.Id,
+            At = session.CreatedAt,
+            Reason = "signed in",
+            NewRefreshToken = Fingerprint(result.RefreshToken!),
         });
 
         await using var scope = scopes.CreateAsyncScope();

@@ -1,0 +1,41 @@
+using AuthRefresh.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EndToEnd.Tests;
+
+/// <summary>
+/// Takes the README's screenshots (login, home with tokens, after a rotation) into
+/// <c>artifacts/docs-screenshots</c>; copy them to <c>docs/</c> when the pages change.
+/// </summary>
+public sealed class ScreenshotTests(StandardSite site) : IClassFixture<StandardSite>
+{
+    public static readonly string Folder = Path.Combine(RepositoryPaths.Root, "artifacts", "docs-screenshots");
+
+    [Fact]
+    public Task The_main_pages_are_captured() => Journey.RunAsync(site, nameof(The_main_pages_are_captured), async (_, page) =>
+    {
+        Directory.CreateDirectory(Folder);
+        await page.SetViewportSizeAsync(1100, 900);
+
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        await CaptureAsync(page, "login.png");
+
+        await Journey.SignInAsync(page);
+        await Expect(page.Locator("#access-claims")).ToBeVisibleAsync();
+        await CaptureAsync(page, "home.png");
+
+        await page.FillAsync("#note-body", "Refresh tokens rotate on every use");
+        await Journey.SubmitAsync(page, "#add-note");
+        await Expect(page.Locator("#rotations .rotation")).ToHaveCountAsync(2);
+        await CaptureAsync(page, "rotation.png");
+    });
+
+    private static async Task CaptureAsync(IPage page, string name)
+    {
+        var path = Path.Combine(Folder, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 10_000, $"{name} looks empty");
+    }
+}
