@@ -1,4 +1,5 @@
 using AuthRefresh.Shared;
+using AuthServer.Accounts;
 using AuthServer.Clients;
 using AuthServer.Data;
 using AuthServer.Endpoints;
@@ -50,7 +51,9 @@ public static class AuthServerSetup
                 options.ClaimsIdentity.EmailClaimType = Claims.Email;
             })
             .AddEntityFrameworkStores<ApplicationDbContext>()
+            .AddUserManager<RevokingUserManager>()
             .AddDefaultTokenProviders();
+        services.AddScoped<UserTokenRevoker>();
         services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutSettings>>((identity, lockout) =>
         {
             identity.Lockout.MaxFailedAccessAttempts = lockout.Value.MaxFailedAttempts;
