@@ -44,7 +44,7 @@ public sealed class ClientSeeder(
         }
     }
 
-    private static OpenIddictApplicationDescriptor Describe(string clientId, ClientSettings client)
+    internal static OpenIddictApplicationDescriptor Describe(string clientId, ClientSettings client)
     {
         var descriptor = new OpenIddictApplicationDescriptor
         {

@@ -1,7 +1,9 @@
+using AuthServer.Admin;
 using AuthServer.Keys;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AuthServer.Data;
 
@@ -16,6 +18,10 @@ public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> 
 
     public DbSet<StoredKey> StoredKeys => Set<StoredKey>();
 
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -28,6 +34,18 @@ public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> 
             key.Property(k => k.Id).HasMaxLength(64);
             key.Property(k => k.Use).HasMaxLength(8);
             key.Property(k => k.Algorithm).HasMaxLength(32);
+        });
+
+        // Note: times are stored as UTC ticks, so that SQLite can sort and compare them.
+        builder.Entity<AuditEntry>(entry =>
+        {
+            entry.Property(e => e.At).HasConversion(new DateTimeOffsetToBinaryConverter());
+            entry.HasIndex(e => e.At);
+        });
+        builder.Entity<SecurityEvent>(entry =>
+        {
+            entry.Property(e => e.At).HasConversion(new DateTimeOffsetToBinaryConverter());
+            entry.HasIndex(e => new { e.Type, e.At });
         });
     }
 }

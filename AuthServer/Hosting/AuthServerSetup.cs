@@ -1,5 +1,6 @@
 using AuthRefresh.Shared;
 using AuthServer.Accounts;
+using AuthServer.Admin;
 using AuthServer.Clients;
 using AuthServer.Data;
 using AuthServer.Endpoints;
@@ -20,6 +21,7 @@ namespace AuthServer.Hosting;
 public static class AuthServerSetup
 {
     public const string ConnectionStringName = "AuthServer";
+    public const string AdminPolicy = "Admin";
 
     public static void AddAuthServer(this IHostApplicationBuilder builder)
     {
@@ -52,12 +54,29 @@ public static class AuthServerSetup
             })
             .AddEntityFrameworkStores<ApplicationDbContext>()
             .AddUserManager<RevokingUserManager>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddDefaultUI();
         services.AddScoped<UserTokenRevoker>();
-        services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutSettings>>((identity, lockout) =>
+        services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutSettings>, IOptions<EmailSettings>>((identity, lockout, email) =>
         {
             identity.Lockout.MaxFailedAccessAttempts = lockout.Value.MaxFailedAttempts;
             identity.Lockout.DefaultLockoutTimeSpan = lockout.Value.Duration;
+            identity.SignIn.RequireConfirmedAccount = email.Value.RequireConfirmedAccount;
+        });
+        services.AddValidatedOptions<EmailSettings>(EmailSettings.SectionName);
+        services.AddTransient<Microsoft.AspNetCore.Identity.UI.Services.IEmailSender, EmailSender>();
+        services.AddRazorPages(pages => pages.Conventions.AuthorizeAreaFolder("Admin", "/", AdminPolicy));
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = ".AuthRefresh.AuthServer";
+            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+
+            // A signed-in user who is not an administrator gets 403, not a redirect.
+            cookie.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return context.Response.WriteAsync("403 Forbidden: this page is for administrators.");
+            };
         });
 
         builder.AddOpenIddictServer();
@@ -66,9 +85,10 @@ public static class AuthServerSetup
         services.AddScoped<ClientSeeder>();
         services.AddScoped<UsersSeed>();
         services.AddScoped<TokenIdentityFactory>();
+        services.AddScoped<AdminAudit>();
         builder.AddPruneJob();
 
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(UsersSeed.AdminRole));
         services.AddTokenRateLimiting();
         services.AddProblemDetails();
         services.AddExceptionHandler<MalformedRequestHandler>();
@@ -91,6 +111,7 @@ public static class AuthServerSetup
                     .AllowClientCredentialsFlow();
 
                 server.RegisterScopes(ScopeCatalog.Names);
+                server.AddEventHandler(RecordRefreshTokenReuse.Descriptor);
 
                 // Signed, not encrypted: any JWT library can validate the access tokens from the
                 // JWKS (RFC 9068). Refresh tokens are reference tokens: the client holds a random
@@ -139,6 +160,8 @@ public static class AuthServerSetup
         app.UseAuthentication();
         app.UseAuthorization();
 
+        app.MapStaticAssets();
+        app.MapRazorPages();
         app.MapTokenEndpoint();
         app.MapUserInfoEndpoint();
         app.MapHealthChecks("/health");
