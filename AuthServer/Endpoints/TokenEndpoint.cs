@@ -81,6 +81,13 @@ public static class TokenEndpoint
             return Reject(Errors.InvalidGrant, TokenErrors.InvalidCredentials);
         }
 
+        // Note: the password grant has no step for a second factor; letting it through would make
+        // two-factor authentication optional for anyone who knows the password.
+        if (await services.Users.GetTwoFactorEnabledAsync(user))
+        {
+            return Reject(Errors.InvalidGrant, TokenErrors.TwoFactorRequired);
+        }
+
         var principal = await services.Identities.CreateForUserAsync(
             user, request.GetScopes(), services.Time.GetUtcNow(), cancellationToken);
         return SignIn(principal);

@@ -15,6 +15,7 @@ public sealed class LoginModel(TokenSessionService sessions, IOptions<SampleClie
 {
     public const string InvalidCredentials = "Invalid username or password";
     public const string LockedOut = "This account is locked. Try again later.";
+    public const string TwoFactor = "This account uses two-factor authentication, which password sign-in cannot check.";
     public const string Unreachable = "The sign-in service cannot be reached. Try again later.";
     public const string SignedOut = "You have been signed out";
     public const string SessionEnded = "Your session has ended, please sign in again";
@@ -69,7 +70,12 @@ public sealed class LoginModel(TokenSessionService sessions, IOptions<SampleClie
         }
         catch (OpenIddictExceptions.ProtocolException exception)
         {
-            Error = exception.ErrorDescription == TokenErrors.LockedOut ? LockedOut : InvalidCredentials;
+            Error = exception.ErrorDescription switch
+            {
+                TokenErrors.LockedOut => LockedOut,
+                TokenErrors.TwoFactorRequired => TwoFactor,
+                _ => InvalidCredentials,
+            };
             return Page();
         }
         catch (HttpRequestException)

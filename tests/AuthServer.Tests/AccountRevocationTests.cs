@@ -62,6 +62,20 @@ public sealed class AccountRevocationTests(AuthServerFixture server) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await _client.RefreshAsync(login.RefreshToken!)).Status);
     }
 
+    [Fact]
+    public async Task Turning_on_two_factor_authentication_ends_the_password_grant_for_that_user()
+    {
+        var user = await TestUsers.CreateAsync(server.Factory);
+        var login = await _client.LoginAsync(user, TestUsers.Password);
+
+        await TestUsers.ChangeAsync(server.Factory, user, (users, u) => users.SetTwoFactorEnabledAsync(u, true));
+        var again = await _client.PasswordAsync(user, TestUsers.Password);
+
+        Assert.Equal("invalid_grant", again.Error);
+        Assert.Equal(AuthRefresh.Shared.TokenErrors.TwoFactorRequired, again.ErrorDescription);
+        Assert.Equal("invalid_grant", (await _client.RefreshAsync(login.RefreshToken!)).Error);
+    }
+
     private static async Task<IdentityResult> Apply(string accountEvent, UserManager<ApplicationUser> users, ApplicationUser user) => accountEvent switch
     {
         "change password" => await users.ChangePasswordAsync(user, TestUsers.Password, "Changed123$"),

@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EndToEnd.Tests;
+
+/// <summary>The account pages and the admin area of AuthServer, in Chromium, with SampleClient beside them.</summary>
+public sealed class AdministrationTests(StandardSite site) : IClassFixture<StandardSite>
+{
+    private string AuthServer => site.AuthServer.Address.ToString().TrimEnd('/');
+
+    [Fact]
+    public Task An_admin_creates_a_user_whose_session_ends_when_the_admin_signs_them_out_everywhere()
+        => Journey.RunAsync(site, nameof(An_admin_creates_a_user_whose_session_ends_when_the_admin_signs_them_out_everywhere), async (context, user) =>
+        {
+            var name = "bob-" + Guid.NewGuid().ToString("N")[..6];
+            var admin = await context.Browser!.NewPageAsync();
+            await SignInToAuthServerAsync(admin, "admin", "Admin123$");
+            await admin.GotoAsync($"{AuthServer}/admin/users/create");
+            await admin.FillAsync("#Input_UserName", name);
+            await admin.FillAsync("#Input_Email", $"{name}@example.com");
+            await admin.FillAsync("#Input_Password", "Bob123$secret");
+            await admin.CheckAsync("input[name='Input.Roles'][value='User']");
+            await Journey.SubmitAsync(admin, "#save");
+            await Expect(admin.Locator("#status")).ToHaveTextAsync($"User {name} created.");
+
+            await Journey.SignInAsync(user, name, "Bob123$secret");
+            await Journey.SubmitAsync(user, "#load-notes");
+            await Expect(user.Locator("#notes-count")).ToBeVisibleAsync();
+
+            await Journey.SubmitAsync(admin, "#sign-out-everywhere");
+            await Expect(admin.Locator("#status")).ToContainTextAsync("signed out everywhere");
+
+            await user.ClickAsync("#load-notes");
+            await Expect(user).ToHaveURLAsync(new Regex(@"/login\?reason=session-ended$"));
+            await Expect(user.Locator("#notice")).ToHaveTextAsync("Your session has ended, please sign in again");
+            await admin.CloseAsync();
+        });
+
+    [Fact]
+    public Task A_user_who_is_not_an_admin_cannot_open_the_admin_area() => Journey.RunAsync(site, nameof(A_user_who_is_not_an_admin_cannot_open_the_admin_area), async (_, page) =>
+    {
+        await SignInToAuthServerAsync(page, "alice", "Pass123$");
+
+        var response = await page.GotoAsync($"{AuthServer}/admin");
+
+        Assert.Equal(403, response!.Status);
+        await Expect(page.Locator("body")).ToContainTextAsync("403 Forbidden");
+    });
+
+    [Fact]
+    public Task A_visitor_registers_and_changes_the_password_through_the_account_pages() => Journey.RunAsync(site, nameof(A_visitor_registers_and_changes_the_password_through_the_account_pages), async (_, page) =>
+    {
+        var email = $"reg-{Guid.NewGuid():N}"[..12] + "@example.com";
+        await page.GotoAsync($"{AuthServer}/Identity/Account/Register");
+        await page.FillAsync("#Input_Email", email);
+        await page.FillAsync("#Input_Password", "Register123$");
+        await page.FillAsync("#Input_ConfirmPassword", "Register123$");
+        await Journey.SubmitAsync(page, "#registerSubmit");
+        await Expect(page.Locator("#manage")).ToHaveTextAsync(email);
+
+        await page.GotoAsync($"{AuthServer}/Identity/Account/Manage/ChangePassword");
+        await page.FillAsync("#Input_OldPassword", "Register123$");
+        await page.FillAsync("#Input_NewPassword", "Changed123$x");
+        await page.FillAsync("#Input_ConfirmPassword", "Changed123$x");
+        await Journey.SubmitAsync(page, "#change-password-form button[type=submit]");
+        await Expect(page.Locator(".alert-success")).ToContainTextAsync("Your password has been changed.");
+
+        // The new password signs in to SampleClient.
+        await page.GotoAsync($"{site.Address}login");
+        await Journey.SignInAsync(page, email, "Changed123$x");
+        await Expect(page.Locator("#greeting")).ToBeVisibleAsync();
+    });
+
+    [Fact]
+    public Task The_admin_dashboard_is_captured_for_the_README() => Journey.RunAsync(site, nameof(The_admin_dashboard_is_captured_for_the_README), async (_, page) =>
+    {
+        await page.SetViewportSizeAsync(1100, 700);
+        await SignInToAuthServerAsync(page, "admin", "Admin123$");
+        await page.GotoAsync($"{AuthServer}/admin/users");
+        await Expect(page.Locator("#users .user").First).ToBeVisibleAsync();
+
+        Directory.CreateDirectory(ScreenshotTests.Folder);
+        var path = Path.Combine(ScreenshotTests.Folder, "admin.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 10_000);
+    });
+
+    private async Task SignInToAuthServerAsync(IPage page, string userName, string password)
+    {
+        await page.GotoAsync($"{AuthServer}/Identity/Account/Login");
+        await page.FillAsync("#Input_UserName", userName);
+        await page.FillAsync("#Input_Password", password);
+        await Journey.SubmitAsync(page, "#login-submit");
+        await Expect(page.Locator("#logout")).ToBeVisibleAsync();
+    }
+}
