@@ -1,9 +1,9 @@
 namespace AuthRefresh.Shared;
 
 /// <summary>
-/// The error descriptions AuthServer's token endpoint gives, one stable text per cause; clients
-/// (SampleClient) may tell them apart. An unknown user and a
-/// wrong password share one text, so that accounts cannot be enumerated.
+/// The error descriptions AuthServer's token endpoint gives, one stable text per cause, so that
+/// clients (SampleClient) may tell them apart. An unknown user and a wrong password share one
+/// text, so that accounts cannot be enumerated.
 /// </summary>
 public static class TokenErrors
 {

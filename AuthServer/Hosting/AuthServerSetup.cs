@@ -8,12 +8,10 @@ using AuthServer.Jobs;
 using AuthServer.Keys;
 using AuthServer.Options;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthServer.Hosting;
 
@@ -21,7 +19,6 @@ namespace AuthServer.Hosting;
 public static class AuthServerSetup
 {
     public const string ConnectionStringName = "AuthServer";
-    public const string AdminPolicy = "Admin";
 
     public static void AddAuthServer(this IHostApplicationBuilder builder)
     {
@@ -43,41 +40,7 @@ public static class AuthServerSetup
             .SetApplicationName("AuthRefresh.AuthServer")
             .PersistKeysToDbContext<ApplicationDbContext>();
 
-        services.AddIdentity<ApplicationUser, IdentityRole>(options =>
-            {
-                options.User.RequireUniqueEmail = true;
-                options.Lockout.AllowedForNewUsers = true;
-                options.ClaimsIdentity.UserIdClaimType = Claims.Subject;
-                options.ClaimsIdentity.UserNameClaimType = Claims.Name;
-                options.ClaimsIdentity.RoleClaimType = Claims.Role;
-                options.ClaimsIdentity.EmailClaimType = Claims.Email;
-            })
-            .AddEntityFrameworkStores<ApplicationDbContext>()
-            .AddUserManager<RevokingUserManager>()
-            .AddDefaultTokenProviders()
-            .AddDefaultUI();
-        services.AddScoped<UserTokenRevoker>();
-        services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutSettings>, IOptions<EmailSettings>>((identity, lockout, email) =>
-        {
-            identity.Lockout.MaxFailedAccessAttempts = lockout.Value.MaxFailedAttempts;
-            identity.Lockout.DefaultLockoutTimeSpan = lockout.Value.Duration;
-            identity.SignIn.RequireConfirmedAccount = email.Value.RequireConfirmedAccount;
-        });
-        services.AddValidatedOptions<EmailSettings>(EmailSettings.SectionName);
-        services.AddTransient<Microsoft.AspNetCore.Identity.UI.Services.IEmailSender, EmailSender>();
-        services.AddRazorPages(pages => pages.Conventions.AuthorizeAreaFolder("Admin", "/", AdminPolicy));
-        services.ConfigureApplicationCookie(cookie =>
-        {
-            cookie.Cookie.Name = ".AuthRefresh.AuthServer";
-            cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-
-            // A signed-in user who is not an administrator gets 403, not a redirect.
-            cookie.Events.OnRedirectToAccessDenied = context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return context.Response.WriteAsync("403 Forbidden: this page is for administrators.");
-            };
-        });
+        builder.AddAccounts();
 
         builder.AddOpenIddictServer();
 
@@ -88,7 +51,6 @@ public static class AuthServerSetup
         services.AddScoped<AdminAudit>();
         builder.AddPruneJob();
 
-        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(UsersSeed.AdminRole));
         services.AddTokenRateLimiting();
         services.AddProblemDetails();
         services.AddExceptionHandler<MalformedRequestHandler>();
