@@ -133,13 +133,7 @@ public sealed class RefreshTokenTests : IDisposable
         var client = Start();
         var user = await TestUsers.CreateAsync(_factory!);
         var login = await client.LoginAsync(user, TestUsers.Password);
-        using (var scope = _factory!.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-            var stored = await db.Users.SingleAsync(u => u.UserName == user);
-            stored.SecurityStamp = Guid.NewGuid().ToString("N");
-            await db.SaveChangesAsync();
-        }
+        await ChangeBehindIdentitysBackAsync(user, stored => stored.SecurityStamp = Guid.NewGuid().ToString("N"));
 
         var refresh = await client.RefreshAsync(login.RefreshToken!);
 
@@ -153,13 +147,7 @@ public sealed class RefreshTokenTests : IDisposable
         var client = Start();
         var user = await TestUsers.CreateAsync(_factory!);
         var login = await client.LoginAsync(user, TestUsers.Password);
-        using (var scope = _factory!.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-            var stored = await db.Users.SingleAsync(u => u.UserName == user);
-            stored.LockoutEnd = DateTimeOffset.UtcNow.AddHours(1);
-            await db.SaveChangesAsync();
-        }
+        await ChangeBehindIdentitysBackAsync(user, stored => stored.LockoutEnd = DateTimeOffset.UtcNow.AddHours(1));
 
         var refresh = await client.RefreshAsync(login.RefreshToken!);
 
@@ -176,5 +164,14 @@ public sealed class RefreshTokenTests : IDisposable
         var stolen = await client.RefreshAsync(login.RefreshToken!, TokenClient.SampleClient, TokenClient.SampleSecret);
 
         Assert.Equal("invalid_grant", stolen.Error);
+    }
+
+    /// <summary>Changes the stored user directly in the database: no Identity event, no revocation.</summary>
+    private async Task ChangeBehindIdentitysBackAsync(string userName, Action<ApplicationUser> change)
+    {
+        using var scope = _factory!.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+        change(await db.Users.SingleAsync(u => u.UserName == userName));
+        await db.SaveChangesAsync();
     }
 }

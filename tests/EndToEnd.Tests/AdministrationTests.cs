@@ -10,8 +10,8 @@ public sealed class AdministrationTests(StandardSite site) : IClassFixture<Stand
     private string AuthServer => site.AuthServer.Address.ToString().TrimEnd('/');
 
     [Fact]
-    public Task An_admin_creates_a_user_whose_session_ends_when_the_admin_signs_them_out_everywhere()
-        => Journey.RunAsync(site, nameof(An_admin_creates_a_user_whose_session_ends_when_the_admin_signs_them_out_everywhere), async (context, user) =>
+    public Task An_admin_creates_a_user_whose_session_ends_when_the_admin_revokes_it()
+        => Journey.RunAsync(site, nameof(An_admin_creates_a_user_whose_session_ends_when_the_admin_revokes_it), async (context, user) =>
         {
             var name = "bob-" + Guid.NewGuid().ToString("N")[..6];
             var admin = await context.Browser!.NewPageAsync();
@@ -28,8 +28,12 @@ public sealed class AdministrationTests(StandardSite site) : IClassFixture<Stand
             await Journey.SubmitAsync(user, "#load-notes");
             await Expect(user.Locator("#notes-count")).ToBeVisibleAsync();
 
-            await Journey.SubmitAsync(admin, "#sign-out-everywhere");
-            await Expect(admin.Locator("#status")).ToContainTextAsync("signed out everywhere");
+            await admin.ClickAsync("#user-sessions");
+            await Expect(admin.Locator("#sessions .session")).ToHaveCountAsync(1);
+            await Expect(admin.Locator("#sessions .session").First).ToContainTextAsync("sample-client");
+            await Journey.SubmitAsync(admin, ".revoke-session");
+            await Expect(admin.Locator("#status")).ToHaveTextAsync("Session revoked.");
+            await Expect(admin.Locator("#sessions .session")).ToHaveCountAsync(0);
 
             await user.ClickAsync("#load-notes");
             await Expect(user).ToHaveURLAsync(new Regex(@"/login\?reason=session-ended$"));
