@@ -25,9 +25,11 @@ internal sealed class RecordRefreshTokenReuse(IOpenIddictTokenManager tokens, Ap
 
     public async ValueTask HandleAsync(ValidateTokenContext context)
     {
-        if (string.IsNullOrEmpty(context.TokenId) || context.Principal is null ||
+        // Note: the principal's type is checked first, so access tokens (userinfo, introspection)
+        // cost no extra database lookup.
+        if (string.IsNullOrEmpty(context.TokenId) ||
+            context.Principal?.GetTokenType() is not (RefreshTokenType or TokenTypeHints.RefreshToken) ||
             await tokens.FindByIdAsync(context.TokenId) is not { } token ||
-            await tokens.GetTypeAsync(token) is not (RefreshTokenType or TokenTypeHints.RefreshToken) ||
             !await tokens.HasStatusAsync(token, Statuses.Redeemed))
         {
             return;
