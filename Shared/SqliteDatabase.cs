@@ -40,11 +40,17 @@ public static class SqliteDatabase
         connection.DefaultTimeout = 30;
         var connectionString = connection.ToString();
 
-        builder.Services.AddDbContext<TContext>(options =>
-        {
-            options.UseSqlite(connectionString);
-            configure?.Invoke(options);
-        });
+        // Note: one gate per database, shared by all the contexts on it.
+        var gate = new SqliteWriteGate();
+        // Note: the options are built once (they do not change per request), not for every
+        // context.
+        builder.Services.AddDbContext<TContext>(
+            options =>
+            {
+                options.UseSqlite(connectionString).AddInterceptors(gate);
+                configure?.Invoke(options);
+            },
+            optionsLifetime: ServiceLifetime.Singleton);
     }
 
     /// <summary>Applies the migrations and switches the database to the WAL journal.</summary>

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace AuthRefresh.Shared;
+
+/// <summary>
+/// Lets one write transaction of this process at a time reach the SQLite file, the others waiting
+/// their turn in order.
+/// </summary>
+/// <remarks>
+/// SQLite has one writer. Without this, concurrent writers collide on the lock, and
+/// Microsoft.Data.Sqlite answers SQLITE_BUSY by sleeping 150 ms before it tries again: under load,
+/// most requests that write wait a multiple of 150 ms. A queue in the process hands the lock from
+/// one writer to the next without sleeping. <c>PRAGMA busy_timeout</c> (set on every connection)
+/// makes SQLite itself wait for the other writers: explicit transactions and other processes,
+/// such as the admin commands.
+/// </remarks>
+public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInterceptor
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // The contexts saving now: each releases the gate once, whichever way its save ends.
+    private readonly ConcurrentDictionary<DbContext, byte> _holders = new(ReferenceEqualityComparer.Instance);
+
+    // Note: explicit transactions (rare: deletions, migrations) are left to busy_timeout, and a
+    // SaveChanges inside one must not wait for the gate.
+    private static bool InTransaction(DbContext? context) => context?.Database.CurrentTransaction is not null;
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        => SetBusyTimeout(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SetBusyTimeout(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void SetBusyTimeout(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 30000;";
+        command.ExecuteNonQuery();
+    }
+
+    // SaveChanges without an explicit transaction: the gate is held around it.
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is { } context && !InTransaction(context))
+        {
+            _gate.Wait();
+            _holders[context] = 0;
+        }
+
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && !InTransaction(context))
+        {
+            await _gate.WaitAsync(cancellationToken);
+            _holders[context] = 0;
+        }
+
+        return result;
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        ReleaseAfterSave(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        ReleaseAfterSave(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => ReleaseAfterSave(eventData.Context);
+
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ReleaseAfterSave(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void SaveChangesCanceled(DbContextEventData eventData) => ReleaseAfterSave(eventData.Context);
+
+    public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ReleaseAfterSave(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void ReleaseAfterSave(DbContext? context)
+    {
+        if (context is not null && _holders.TryRemove(context, out _))
+        {
+            _gate.Release();
+        }
+    }
+}
