@@ -30,6 +30,7 @@ public static class AuthServerSetup
         services.AddValidatedOptions<PruningSettings>(PruningSettings.SectionName);
         services.AddValidatedOptions<DemoDataSettings>(DemoDataSettings.SectionName);
         services.AddValidatedOptions<ServerSettings>(ServerSettings.SectionName);
+        services.AddValidatedOptions<KeysSettings>(KeysSettings.SectionName);
         services.AddOptions<Dictionary<string, ClientSettings>>().BindConfiguration(ClientSettings.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Dictionary<string, ClientSettings>>, ClientsValidation>();
 

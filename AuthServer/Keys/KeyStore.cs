@@ -2,37 +2,55 @@ using System.Security.Cryptography;
 using AuthServer.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthServer.Keys;
 
 /// <summary>
-/// Creates, protects and loads the token server's RSA keys. Several keys of each use can be
-/// stored, so that a rotation can publish a new key before it signs and keep an old one
-/// published while tokens it signed are alive.
+/// Creates, protects and loads the token server's keys. Several keys of each use can be stored, so
+/// that a rotation can publish a new key before it signs and keep an old one published while
+/// tokens it signed are alive.
 /// </summary>
-public sealed class KeyStore(ApplicationDbContext db, IDataProtectionProvider dataProtection, TimeProvider time)
+/// <remarks>
+/// Signing keys are asymmetric (ES256 or RS256, see <see cref="KeysSettings"/>): resource servers
+/// validate access tokens with the public half from the JWKS. The encryption key is symmetric
+/// (AES-256 key wrap): only this server ever encrypts or decrypts (refresh tokens), so a public
+/// key would buy nothing and an RSA decryption costs about a millisecond per refresh.
+/// </remarks>
+public sealed class KeyStore(ApplicationDbContext db, IDataProtectionProvider dataProtection, TimeProvider time, IOptions<KeysSettings> settings)
 {
     private const string Purpose = "AuthRefresh.AuthServer.Keys.v1";
-    private const int KeySize = 2048;
+    private const int RsaKeySize = 2048;
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector(Purpose);
 
-    private static readonly (string Use, string Algorithm)[] Uses =
+    private (string Use, string Algorithm)[] Uses =>
     [
-        (StoredKey.Signing, SecurityAlgorithms.RsaSha256),
-        (StoredKey.Encryption, SecurityAlgorithms.RsaOAEP),
+        (StoredKey.Signing, settings.Value.SigningAlgorithm),
+        (StoredKey.Encryption, SecurityAlgorithms.Aes256KW),
     ];
 
-    /// <summary>Creates a signing and an encryption key when there is no current one.</summary>
+    /// <summary>
+    /// Makes sure each use has a current key of the configured algorithm: one is created when
+    /// there is none, or when the current one has another algorithm (which is then retired).
+    /// </summary>
     public async Task EnsureKeysAsync(CancellationToken cancellationToken)
     {
         foreach (var (use, algorithm) in Uses)
         {
-            if (!await db.StoredKeys.AnyAsync(k => k.Use == use && k.RetiredAt == null, cancellationToken))
+            var current = await db.StoredKeys.Where(k => k.Use == use && k.RetiredAt == null).ToListAsync(cancellationToken);
+            if (current.Any(k => k.Algorithm == algorithm))
             {
-                db.StoredKeys.Add(Create(use, algorithm));
+                continue;
             }
+
+            foreach (var key in current)
+            {
+                key.RetiredAt = time.GetUtcNow();
+            }
+
+            db.StoredKeys.Add(Create(use, algorithm));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -57,29 +75,50 @@ public sealed class KeyStore(ApplicationDbContext db, IDataProtectionProvider da
         return [.. created.Select(k => $"{k.Use}:{k.Id}")];
     }
 
-    private StoredKey Create(string use, string algorithm)
+    private StoredKey Create(string use, string algorithm) => new()
     {
-        using var rsa = RSA.Create(KeySize);
-        return new StoredKey
+        Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
+        Use = use,
+        Algorithm = algorithm,
+        ProtectedKey = Convert.ToBase64String(_protector.Protect(NewKeyMaterial(algorithm))),
+        CreatedAt = time.GetUtcNow(),
+    };
+
+    private static byte[] NewKeyMaterial(string algorithm)
+    {
+        switch (algorithm)
         {
-            Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
-            Use = use,
-            Algorithm = algorithm,
-            ProtectedKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
-            CreatedAt = time.GetUtcNow(),
-        };
+            case SecurityAlgorithms.EcdsaSha256:
+                using (var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+                {
+                    return ecdsa.ExportPkcs8PrivateKey();
+                }
+
+            case SecurityAlgorithms.RsaSha256 or SecurityAlgorithms.RsaOAEP:
+                using (var rsa = RSA.Create(RsaKeySize))
+                {
+                    return rsa.ExportPkcs8PrivateKey();
+                }
+
+            case SecurityAlgorithms.Aes256KW:
+                return RandomNumberGenerator.GetBytes(32);
+
+            default:
+                throw new NotSupportedException($"Unsupported key algorithm '{algorithm}'.");
+        }
     }
 
     /// <summary>
     /// The stored keys of one use, the current (newest, not retired) first: OpenIddict signs and
-    /// encrypts with the first key (its sort keeps the order of keys that are not certificates).
+    /// encrypts with the first key (its sort keeps the order of keys of one kind that are not
+    /// certificates).
     /// </summary>
-    public IReadOnlyList<RsaSecurityKey> Load(string use)
+    public IReadOnlyList<(SecurityKey Key, string Algorithm)> Load(string use)
     {
         var keys = db.StoredKeys.AsNoTracking().Where(k => k.Use == use).ToList()
             .OrderBy(k => k.RetiredAt is null ? 0 : 1)
             .ThenByDescending(k => k.CreatedAt)
-            .Select(Unprotect)
+            .Select(k => (Unprotect(k), k.Algorithm))
             .ToList();
 
         return keys.Count > 0
@@ -87,10 +126,23 @@ public sealed class KeyStore(ApplicationDbContext db, IDataProtectionProvider da
             : throw new InvalidOperationException($"No '{use}' key is stored; the database was not initialised.");
     }
 
-    private RsaSecurityKey Unprotect(StoredKey stored)
+    private SecurityKey Unprotect(StoredKey stored)
     {
-        var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(stored.ProtectedKey)), out _);
-        return new RsaSecurityKey(rsa) { KeyId = stored.Id };
+        var material = _protector.Unprotect(Convert.FromBase64String(stored.ProtectedKey));
+        switch (stored.Algorithm)
+        {
+            case SecurityAlgorithms.EcdsaSha256:
+                var ecdsa = ECDsa.Create();
+                ecdsa.ImportPkcs8PrivateKey(material, out _);
+                return new ECDsaSecurityKey(ecdsa) { KeyId = stored.Id };
+            case SecurityAlgorithms.RsaSha256 or SecurityAlgorithms.RsaOAEP:
+                var rsa = RSA.Create();
+                rsa.ImportPkcs8PrivateKey(material, out _);
+                return new RsaSecurityKey(rsa) { KeyId = stored.Id };
+            case SecurityAlgorithms.Aes256KW:
+                return new SymmetricSecurityKey(material) { KeyId = stored.Id };
+            default:
+                throw new NotSupportedException($"Stored key {stored.Id} has an unsupported algorithm '{stored.Algorithm}'.");
+        }
     }
 }

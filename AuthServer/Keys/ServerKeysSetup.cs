@@ -15,15 +15,16 @@ internal sealed class ServerKeysSetup(IServiceScopeFactory scopes) : IConfigureO
         using var scope = scopes.CreateScope();
         var store = scope.ServiceProvider.GetRequiredService<KeyStore>();
 
-        foreach (var key in store.Load(StoredKey.Signing))
+        foreach (var (key, algorithm) in store.Load(StoredKey.Signing))
         {
-            options.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+            options.SigningCredentials.Add(new SigningCredentials(key, algorithm));
         }
 
-        foreach (var key in store.Load(StoredKey.Encryption))
+        // Note: the content of refresh tokens is encrypted with AES-256-CBC + HMAC-SHA-512, under a
+        // content key wrapped with the stored key (RSA-OAEP for keys made before AES key wrap).
+        foreach (var (key, algorithm) in store.Load(StoredKey.Encryption))
         {
-            options.EncryptionCredentials.Add(new EncryptingCredentials(
-                key, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+            options.EncryptionCredentials.Add(new EncryptingCredentials(key, algorithm, SecurityAlgorithms.Aes256CbcHmacSha512));
         }
     }
 }

@@ -17,7 +17,9 @@ public sealed class StoredKey
 
     public required string Algorithm { get; set; }
 
-    /// <summary>The RSA private key (PKCS#8), protected by Data Protection.</summary>
+    /// <summary>
+    /// The private key (PKCS#8 for ECDSA and RSA, the raw bytes for AES), protected by Data Protection.
+    /// </summary>
     public required string ProtectedKey { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

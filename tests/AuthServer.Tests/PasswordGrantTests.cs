@@ -19,7 +19,7 @@ public sealed class PasswordGrantTests(AuthServerFixture server) : IClassFixture
 
         var jwt = Jwt.Read(response.AccessToken!);
         Assert.Equal("at+jwt", jwt.Typ);
-        Assert.Equal("RS256", jwt.Alg);
+        Assert.Equal("ES256", jwt.Alg);
         Assert.Equal(3, response.AccessToken!.Split('.').Length); // a JWS, not an encrypted JWE (5 parts)
         Assert.Equal(["resource-api"], jwt.Audiences);
         Assert.Equal(TokenClient.PublicClient, jwt.GetClaim("client_id").Value);

@@ -72,6 +72,29 @@ public sealed class RestartTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.RefreshAsync(login.RefreshToken!)).Status);
     }
 
+    [Fact]
+    public async Task Changing_the_signing_algorithm_makes_a_new_key_at_start_and_keeps_the_old_tokens_valid()
+    {
+        OAuthResponse login;
+        using (var before = new AuthServerFactory(
+            new Dictionary<string, string?>(Settings) { ["Keys:SigningAlgorithm"] = "RS256" }, databaseDirectory: _directory))
+        {
+            login = await before.CreateTokenClient().LoginAsync();
+        }
+
+        using var after = new AuthServerFactory(Settings, databaseDirectory: _directory);
+        var client = after.CreateTokenClient();
+        var fresh = await client.LoginAsync();
+        var refreshed = await client.RefreshAsync(login.RefreshToken!);
+
+        Assert.Equal("RS256", Jwt.Read(login.AccessToken!).Alg);
+        Assert.Equal("ES256", Jwt.Read(fresh.AccessToken!).Alg);
+        Assert.Equal("ES256", Jwt.Read(refreshed.AccessToken!).Alg);
+        Assert.Equal(HttpStatusCode.OK, refreshed.Status);
+        Assert.True((await Jwt.ValidateAsync(client.Http, login.AccessToken!, "resource-api")).IsValid);
+        Assert.True((await Jwt.ValidateAsync(client.Http, fresh.AccessToken!, "resource-api")).IsValid);
+    }
+
     private static string KeyIds(string jwks)
         => string.Join(",", JsonDocument.Parse(jwks).RootElement.GetProperty("keys").EnumerateArray()
             .Select(k => k.GetProperty("kid").GetString()).Order(StringComparer.Ordinal));
