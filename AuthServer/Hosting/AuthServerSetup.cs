@@ -75,6 +75,7 @@ public static class AuthServerSetup
 
                 server.RegisterScopes(ScopeCatalog.Names);
                 server.AddEventHandler(RecordRefreshTokenReuse.Descriptor);
+                server.AddEventHandler(SkipIdentityTokenStorage.Descriptor);
 
                 // Signed, not encrypted: any JWT library can validate the access tokens from the
                 // JWKS (RFC 9068). Refresh tokens are reference tokens: the client holds a random

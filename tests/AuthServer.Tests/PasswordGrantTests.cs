@@ -1,5 +1,9 @@
 using System.Net;
 using AuthRefresh.Testing;
+using AuthServer.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace AuthServer.Tests;
 
@@ -35,6 +39,27 @@ public sealed class PasswordGrantTests(AuthServerFixture server) : IClassFixture
 
         var validation = await Jwt.ValidateAsync(_client.Http, response.AccessToken!, "resource-api");
         Assert.True(validation.IsValid, validation.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task The_identity_token_is_issued_and_signed_but_only_the_access_and_refresh_tokens_are_stored()
+    {
+        var response = await _client.LoginAsync();
+
+        var idToken = Jwt.Read(response.Get("id_token")!);
+        var accessToken = Jwt.Read(response.AccessToken!);
+        Assert.Equal("ES256", idToken.Alg);
+        Assert.Equal(accessToken.Subject, idToken.Subject);
+
+        using var scope = server.Factory.Services.CreateScope();
+        var types = await scope.ServiceProvider.GetRequiredService<ApplicationDbContext>().Set<OpenIddictEntityFrameworkCoreToken>()
+            .Where(t => t.Subject == accessToken.Subject && t.CreationDate >= accessToken.IssuedAt.AddSeconds(-1))
+            .Select(t => t.Type)
+            .ToListAsync();
+        Assert.Contains("urn:ietf:params:oauth:token-type:access_token", types);
+        Assert.Contains("urn:ietf:params:oauth:token-type:refresh_token", types);
+        Assert.DoesNotContain("urn:ietf:params:oauth:token-type:id_token", types);
+        Assert.DoesNotContain("id_token", types);
     }
 
     [Fact]
