@@ -87,8 +87,9 @@ public static class AuthServerSetup
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough();
 
-                // Note: plain HTTP is only for Development (and the tests, which run in it).
-                if (builder.Environment.IsDevelopment())
+                // Note: plain HTTP is only for Development (and the tests, which run in it) and
+                // the benchmark.
+                if (builder.Environment.AllowsPlainHttp())
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
                 }

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace AuthRefresh.Bench.Load;
+
+/// <summary>
+/// The servers under load and the accounts to use: a public client (no secret to hash, as an SPA
+/// or a CLI), and users named <c>{UserPrefix}{n}</c> that share one password.
+/// </summary>
+public sealed class BenchTarget : IDisposable
+{
+    public const string DefaultClientId = "public-client";
+    public const string Scope = "openid offline_access notes";
+
+    public BenchTarget(Uri authServer, Uri resourceApi, BenchUsers users, string clientId = DefaultClientId)
+    {
+        AuthServer = authServer;
+        ResourceApi = resourceApi;
+        Users = users;
+        // Note: keep-alive connections, as many as there are workers; no cookies, no redirects.
+        Http = new HttpClient(new SocketsHttpHandler
+        {
+            UseCookies = false,
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        Tokens = new TokenRequests(Http, new Uri(authServer, "connect/token"), clientId, users.Password);
+    }
+
+    public Uri AuthServer { get; }
+
+    public Uri ResourceApi { get; }
+
+    public BenchUsers Users { get; }
+
+    public HttpClient Http { get; }
+
+    public TokenRequests Tokens { get; }
+
+    public string UserName(int index) => Users.Name(index % Users.Count);
+
+    public void Dispose() => Http.Dispose();
+}
+
+/// <summary>The benchmark's users: <see cref="Count"/> accounts sharing one password.</summary>
+public sealed record BenchUsers(string Prefix, int Count, string Password)
+{
+    public string Name(int index) => $"{Prefix}{index:D4}";
+}
+
+/// <summary>What the token endpoint answered: the status and, on success, the tokens.</summary>
+public readonly record struct TokenAnswer(int Status, string? AccessToken, string? RefreshToken);
+
+/// <summary>The two grants the scenarios post, form-encoded by hand to keep the client cheap.</summary>
+public sealed class TokenRequests(HttpClient http, Uri endpoint, string clientId, string password)
+{
+    private static readonly MediaTypeHeaderValue Form = new("application/x-www-form-urlencoded");
+
+    public Task<TokenAnswer> PasswordAsync(string userName, CancellationToken cancellationToken)
+        => PostAsync(
+            $"grant_type=password&client_id={Escape(clientId)}&username={Escape(userName)}&password={Escape(password)}&scope={Escape(BenchTarget.Scope)}",
+            cancellationToken);
+
+    public Task<TokenAnswer> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+        => PostAsync($"grant_type=refresh_token&client_id={Escape(clientId)}&refresh_token={Escape(refreshToken)}", cancellationToken);
+
+    private async Task<TokenAnswer> PostAsync(string form, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(Encoding.ASCII.GetBytes(form));
+        content.Headers.ContentType = Form;
+        using var response = await http.PostAsync(endpoint, content, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return new((int)response.StatusCode, null, null);
+        }
+
+        using var json = JsonDocument.Parse(body);
+        return new(200, Read(json, "access_token"), Read(json, "refresh_token"));
+    }
+
+    private static string? Read(JsonDocument json, string name)
+        => json.RootElement.TryGetProperty(name, out var value) ? value.GetString() : null;
+
+    private static string Escape(string value) => Uri.EscapeDataString(value);
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace AuthRefresh.Bench.Load;
+
+/// <summary>How long and how hard to load.</summary>
+public sealed record LoadSettings(int Concurrency, TimeSpan Duration, TimeSpan WarmUp);
+
+/// <summary>
+/// Closed-loop load: <see cref="LoadSettings.Concurrency"/> workers each send a request, wait for
+/// the answer and send the next. Requests that start during the warm-up are not counted.
+/// </summary>
+public static class LoadGenerator
+{
+    public static async Task<LoadResult> RunAsync(IScenario scenario, LoadSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Concurrency, 1);
+
+        var workers = await Task.WhenAll(Enumerable.Range(0, settings.Concurrency)
+            .Select(i => scenario.CreateWorkerAsync(i, cancellationToken)));
+
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + (long)(settings.WarmUp.TotalSeconds * Stopwatch.Frequency);
+        var end = measureFrom + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        var records = await Task.WhenAll(workers.Select(worker =>
+            Task.Run(() => LoopAsync(worker, measureFrom, end, cancellationToken), cancellationToken)));
+
+        return LoadResult.From(scenario.Name, settings, records);
+    }
+
+    private static async Task<WorkerRecord> LoopAsync(IWorker worker, long measureFrom, long end, CancellationToken cancellationToken)
+    {
+        var record = new WorkerRecord();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            if (sent >= end)
+            {
+                break;
+            }
+
+            int status;
+            try
+            {
+                status = await worker.SendAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or InvalidOperationException)
+            {
+                status = 0;
+                record.Failures.Add(ex.GetType().Name + ": " + ex.Message);
+            }
+
+            if (sent >= measureFrom)
+            {
+                record.Add(Stopwatch.GetTimestamp() - sent, status);
+            }
+        }
+
+        return record;
+    }
+}
+
+/// <summary>What one worker saw: the latency of each counted request and its status.</summary>
+internal sealed class WorkerRecord
+{
+    public List<long> Latencies { get; } = new(capacity: 1 << 16);
+
+    public Dictionary<int, long> Statuses { get; } = [];
+
+    public List<string> Failures { get; } = [];
+
+    public void Add(long elapsedTicks, int status)
+    {
+        Latencies.Add(elapsedTicks);
+        Statuses[status] = Statuses.GetValueOrDefault(status) + 1;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using AuthRefresh.Bench.Load;
+using static System.FormattableString;
+
+namespace AuthRefresh.Bench.Report;
+
+/// <summary>
+/// Collects the results as they come, checks them against the targets of the benchmark issue and
+/// writes them as Markdown (the tables docs/PERFORMANCE.md quotes).
+/// </summary>
+public sealed class BenchReport
+{
+    public const double RefreshTargetRps = 2000;
+    public const double RefreshTargetP99Ms = 100;
+    public const double PasswordTargetShare = 0.9;
+    public const double ApiTargetRps = 15000;
+    public const double GrowthTargetRatio = 1.2;
+    public const double MemoryTargetMb = 250;
+
+    public const string TableHeader = "scenario  conc  run              req/s    p50 ms   p90 ms   p99 ms   max ms  errors";
+
+    private readonly StringBuilder _markdown = new();
+    private readonly List<(string Target, bool Met, string Measured)> _verdicts = [];
+
+    public bool AnyErrors { get; private set; }
+
+    public static string TableRow(LoadResult r, string label)
+        => Invariant($"{r.Scenario,-9} {r.Concurrency,4}  {label,-14} {r.RequestsPerSecond,8:F0} {r.P50Ms,8:F2} {r.P90Ms,8:F2} {r.P99Ms,8:F2} {r.MaxMs,8:F1}  {Errors(r)}");
+
+    public void Line(string text) => _markdown.AppendLine(text).AppendLine();
+
+    public string LimitsText(Limits.Limits l)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"| Limit (one thread, median) | Cost | Ceiling it implies on {l.Cores} cores |"));
+        text.AppendLine("|---|---:|---|");
+        text.AppendLine(Invariant($"| PBKDF2-HMAC-SHA512, {l.Pbkdf2Iterations:N0} iterations (Identity's hash) | {l.Pbkdf2Ms:F1} ms | password: {l.PasswordCeiling:N1} req/s |"));
+        text.AppendLine(Invariant($"| RS256 signature (RSA 2048) | {l.Rs256SignMs:F3} ms | refresh signing RS256 access tokens: {l.Cores * 1000 / l.Rs256SignMs:N0} req/s |"));
+        text.AppendLine(Invariant($"| ES256 signature (P-256) | {l.Es256SignMs:F3} ms | refresh signing ES256 access tokens: {l.Cores * 1000 / l.Es256SignMs:N0} req/s |"));
+        text.AppendLine(Invariant($"| RS256 verification | {l.Rs256VerifyMs:F3} ms | api, RS256, every call verified: {l.ApiCeiling(l.Rs256VerifyMs):N0} req/s |"));
+        text.AppendLine(Invariant($"| ES256 verification | {l.Es256VerifyMs:F3} ms | api, ES256, every call verified: {l.ApiCeiling(l.Es256VerifyMs):N0} req/s |"));
+        text.AppendLine(Invariant($"| SQLite commit (WAL, synchronous={l.SqliteSynchronous}) | {l.SqliteCommitMs:F3} ms | one writer: {1000 / l.SqliteCommitMs:N0} write transactions/s |"));
+        return text.ToString();
+    }
+
+    public void Limits(Limits.Limits limits)
+    {
+        _markdown.AppendLine("## Limits").AppendLine().Append(LimitsText(limits)).AppendLine();
+    }
+
+    public void Scenario(LoadResult median, IReadOnlyList<LoadResult> runs, Limits.Limits limits)
+    {
+        _markdown.AppendLine(Invariant($"## {median.Scenario}, concurrency {median.Concurrency} ({runs.Count} runs of {median.DurationSeconds:F0} s)")).AppendLine();
+        Table(runs.Select((r, i) => (r, (i + 1).ToString(CultureInfo.InvariantCulture))).Append((median, "median")));
+        Check(median);
+
+        switch (median.Scenario)
+        {
+            case Scenarios.Refresh:
+                Verdict(Invariant($"refresh c{median.Concurrency}: >= {RefreshTargetRps:N0} req/s, p99 < {RefreshTargetP99Ms} ms, no errors"),
+                    median.RequestsPerSecond >= RefreshTargetRps && median.P99Ms < RefreshTargetP99Ms && median.ErrorCount == 0,
+                    Invariant($"{median.RequestsPerSecond:N0} req/s, p99 {median.P99Ms:F1} ms, {median.ErrorCount} errors"));
+                break;
+            case Scenarios.Password:
+                var share = median.RequestsPerSecond / limits.PasswordCeiling;
+                Verdict(Invariant($"password c{median.Concurrency}: >= {PasswordTargetShare:P0} of the PBKDF2 ceiling ({limits.PasswordCeiling:N1} req/s)"),
+                    share >= PasswordTargetShare && median.ErrorCount == 0,
+                    Invariant($"{median.RequestsPerSecond:N1} req/s = {share:P1}"));
+                break;
+            case Scenarios.Api:
+                Verdict(Invariant($"api c{median.Concurrency}: >= {ApiTargetRps:N0} req/s"),
+                    median.RequestsPerSecond >= ApiTargetRps && median.ErrorCount == 0,
+                    Invariant($"{median.RequestsPerSecond:N0} req/s"));
+                break;
+        }
+    }
+
+    public void Sweep(IReadOnlyList<LoadResult> results)
+    {
+        _markdown.AppendLine("## Sweep (one run each, for the chart)").AppendLine();
+        Table(results.Select(r => (r, "sweep")));
+        foreach (var result in results)
+        {
+            Check(result);
+        }
+    }
+
+    public void Growth(IReadOnlyList<(long Stored, LoadResult Result)> results)
+    {
+        _markdown.AppendLine("## Growth: refresh at concurrency 16 by stored tokens (median of the runs)").AppendLine();
+        Table(results.Select(r => (r.Result, Invariant($"{r.Stored:N0} stored"))));
+        var small = results[0].Result.P50Ms;
+        var large = results[^1].Result.P50Ms;
+        Verdict(Invariant($"growth: refresh p50 with {results[^1].Stored:N0} stored tokens within {GrowthTargetRatio - 1:P0} of p50 with {results[0].Stored:N0}"),
+            large <= small * GrowthTargetRatio,
+            Invariant($"{small:F2} ms -> {large:F2} ms ({(large / small) - 1:+0.0%;-0.0%})"));
+        foreach (var (_, result) in results)
+        {
+            Check(result);
+        }
+    }
+
+    public void Memory(LoadResult result, double residentMb)
+    {
+        _markdown.AppendLine("## Memory: AuthServer after 60 s of refresh at concurrency 16").AppendLine();
+        Table([(result, "60 s")]);
+        _markdown.AppendLine(Invariant($"Resident memory (VmRSS) at the end: **{residentMb:F0} MB**")).AppendLine();
+        Verdict(Invariant($"memory: AuthServer resident memory after 60 s of refresh < {MemoryTargetMb} MB"),
+            residentMb < MemoryTargetMb, Invariant($"{residentMb:F0} MB"));
+        Check(result);
+    }
+
+    public string Verdicts()
+    {
+        var text = new StringBuilder();
+        foreach (var (target, met, measured) in _verdicts)
+        {
+            text.AppendLine(Invariant($"{(met ? "MET   " : "MISSED")} {target}: {measured}"));
+        }
+
+        if (AnyErrors)
+        {
+            text.AppendLine("ERRORS: some requests failed; see the tables.");
+        }
+
+        return text.ToString();
+    }
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder(_markdown.ToString());
+        if (_verdicts.Count > 0)
+        {
+            text.AppendLine("## Targets").AppendLine();
+            text.AppendLine("| Target | Measured | |").AppendLine("|---|---|---|");
+            foreach (var (target, met, measured) in _verdicts)
+            {
+                text.AppendLine(Invariant($"| {target} | {measured} | {(met ? "met" : "**missed**")} |"));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private void Table(IEnumerable<(LoadResult Result, string Label)> rows)
+    {
+        _markdown.AppendLine("| scenario | concurrency | run | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |");
+        _markdown.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---|");
+        foreach (var (r, label) in rows)
+        {
+            _markdown.AppendLine(Invariant($"| {r.Scenario} | {r.Concurrency} | {label} | {r.RequestsPerSecond:N0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F1} | {Errors(r)} |"));
+        }
+
+        _markdown.AppendLine();
+    }
+
+    private void Check(LoadResult result) => AnyErrors |= result.ErrorCount > 0;
+
+    private void Verdict(string target, bool met, string measured) => _verdicts.Add((target, met, measured));
+
+    private static string Errors(LoadResult r)
+        => r.ErrorCount == 0 ? "0" : string.Join(", ", r.Errors.Select(e => Invariant($"{e.Value}x{e.Key}")));
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using AuthRefresh.Bench.Load;
+
+namespace AuthRefresh.Bench.Report;
+
+/// <summary>
+/// Requests/s against concurrency, one line per scenario, both axes logarithmic (the scenarios
+/// differ by three orders of magnitude). Written as SVG, then rendered to PNG by headless Chromium
+/// when it is installed.
+/// </summary>
+public static class Chart
+{
+    private const int Width = 820;
+    private const int Height = 500;
+    private const int Left = 80;
+    private const int Right = 170;
+    private const int Top = 50;
+    private const int Bottom = 60;
+
+    private static readonly Dictionary<string, string> Colors = new()
+    {
+        [Scenarios.Api] = "#1b9e77",
+        [Scenarios.Refresh] = "#d95f02",
+        [Scenarios.Password] = "#7570b3",
+    };
+
+    public static string WriteSvg(string path, IReadOnlyList<LoadResult> results, string title)
+    {
+        var concurrencies = results.Select(r => r.Concurrency).Distinct().Order().ToArray();
+        var minX = Math.Log2(concurrencies.Min());
+        var maxX = Math.Max(minX + 1, Math.Log2(concurrencies.Max()));
+        var minY = Math.Floor(Math.Log10(Math.Max(1, results.Min(r => r.RequestsPerSecond))));
+        var maxY = Math.Ceiling(Math.Log10(Math.Max(10, results.Max(r => r.RequestsPerSecond))));
+        double X(int concurrency) => Left + ((Math.Log2(concurrency) - minX) / (maxX - minX) * (Width - Left - Right));
+        double Y(double rps) => Height - Bottom - ((Math.Log10(Math.Max(rps, 1)) - minY) / (maxY - minY) * (Height - Top - Bottom));
+
+        var svg = new StringBuilder();
+        svg.Append(Invariant($"""<svg xmlns="http://www.w3.org/2000/svg" width="{Width}" height="{Height}" font-family="sans-serif" font-size="13">"""));
+        svg.Append(Invariant($"""<rect width="{Width}" height="{Height}" fill="white"/>"""));
+        svg.Append(Invariant($"""<text x="{Width / 2}" y="28" text-anchor="middle" font-size="16">{Escape(title)}</text>"""));
+
+        for (var decade = minY; decade <= maxY; decade++)
+        {
+            var y = Y(Math.Pow(10, decade));
+            svg.Append(Invariant($"""<line x1="{Left}" x2="{Width - Right}" y1="{y:F1}" y2="{y:F1}" stroke="#ddd"/>"""));
+            svg.Append(Invariant($"""<text x="{Left - 8}" y="{y + 4:F1}" text-anchor="end">{Math.Pow(10, decade):N0}</text>"""));
+        }
+
+        foreach (var concurrency in concurrencies)
+        {
+            var x = X(concurrency);
+            svg.Append(Invariant($"""<line x1="{x:F1}" x2="{x:F1}" y1="{Top}" y2="{Height - Bottom}" stroke="#eee"/>"""));
+            svg.Append(Invariant($"""<text x="{x:F1}" y="{Height - Bottom + 20}" text-anchor="middle">{concurrency}</text>"""));
+        }
+
+        svg.Append(Invariant($"""<text x="{(Left + Width - Right) / 2}" y="{Height - 15}" text-anchor="middle">concurrent clients (workers)</text>"""));
+        svg.Append(Invariant($"""<text transform="translate(22 {(Top + Height - Bottom) / 2}) rotate(-90)" text-anchor="middle">requests/s (log scale)</text>"""));
+
+        var legend = Top + 10;
+        foreach (var scenario in results.Select(r => r.Scenario).Distinct())
+        {
+            var color = Colors.GetValueOrDefault(scenario, "#333");
+            var points = results.Where(r => r.Scenario == scenario).OrderBy(r => r.Concurrency)
+                .Select(r => (X: X(r.Concurrency), Y: Y(r.RequestsPerSecond), r.RequestsPerSecond)).ToList();
+            svg.Append(Invariant($"""<polyline fill="none" stroke="{color}" stroke-width="2.5" points="{string.Join(' ', points.Select(p => Invariant($"{p.X:F1},{p.Y:F1}")))}"/>"""));
+            foreach (var point in points)
+            {
+                svg.Append(Invariant($"""<circle cx="{point.X:F1}" cy="{point.Y:F1}" r="4" fill="{color}"/>"""));
+                svg.Append(Invariant($"""<text x="{point.X:F1}" y="{point.Y - 9:F1}" text-anchor="middle" font-size="11" fill="{color}">{point.RequestsPerSecond:N0}</text>"""));
+            }
+
+            svg.Append(Invariant($"""<rect x="{Width - Right + 20}" y="{legend - 10}" width="14" height="14" fill="{color}"/>"""));
+            svg.Append(Invariant($"""<text x="{Width - Right + 40}" y="{legend + 2}">{Escape(scenario)}</text>"""));
+            legend += 24;
+        }
+
+        svg.Append("</svg>");
+        File.WriteAllText(path, svg.ToString());
+        return path;
+    }
+
+    /// <summary>Renders the SVG to PNG with headless Chromium; false when it is not installed.</summary>
+    public static bool TryRenderPng(string svgPath, string pngPath)
+    {
+        const string chromium = "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            return false;
+        }
+
+        var profile = Directory.CreateTempSubdirectory("bench-chart-");
+        try
+        {
+            var start = new ProcessStartInfo(chromium)
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
+            foreach (var arg in new[]
+            {
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={profile.FullName}",
+                $"--window-size={Width},{Height}", $"--screenshot={pngPath}", new Uri(svgPath).AbsoluteUri,
+            })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(start)!;
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            return process.WaitForExit(60_000) && process.ExitCode == 0 && File.Exists(pngPath);
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => System.Security.SecurityElement.Escape(text);
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AuthRefresh.Bench.Servers;
+
+/// <summary>
+/// One of the apps, started from its Release build in its own project folder (so that its
+/// appsettings.json is read), with its output written to a log file.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private ServerProcess(string name, Uri address, Process process, StreamWriter log, string logPath)
+    {
+        Name = name;
+        Address = address;
+        _process = process;
+        _log = log;
+        LogPath = logPath;
+    }
+
+    public string Name { get; }
+
+    public Uri Address { get; }
+
+    public string LogPath { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static async Task<ServerProcess> StartAsync(
+        string repositoryRoot, string name, int port, IReadOnlyDictionary<string, string> settings, string logFolder, CancellationToken cancellationToken)
+    {
+        var projectFolder = Path.Combine(repositoryRoot, name);
+        var assembly = Path.Combine(projectFolder, "bin", "Release", "net10.0", name + ".dll");
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException($"{assembly} is missing: build the solution in Release first (bench.sh does).", assembly);
+        }
+
+        var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = projectFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var logPath = Path.Combine(logFolder, name + ".log");
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new ServerProcess(name, address, process, log, logPath);
+        await server.WaitUntilHealthyAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>The resident memory of the process (VmRSS), in MB.</summary>
+    public double ResidentMegabytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return kilobytes / 1024.0;
+            }
+        }
+
+        throw new InvalidOperationException("VmRSS not found.");
+    }
+
+    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                break;
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Address, "health"), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        await DisposeAsync();
+        var tail = string.Join(Environment.NewLine, File.ReadLines(LogPath).TakeLast(30));
+        throw new InvalidOperationException($"{Name} did not become healthy on {Address}. The end of {LogPath}:{Environment.NewLine}{tail}");
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.WriteLine(line);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Globalization;
+using AuthRefresh.Bench.Data;
+using AuthRefresh.Bench.Load;
+using AuthRefresh.Bench.Report;
+using AuthRefresh.Bench.Servers;
+using static System.FormattableString;
+
+namespace AuthRefresh.Bench.Suite;
+
+/// <summary>
+/// Runs the commands of the command line: starts the servers with fresh databases, seeds them,
+/// loads them, prints every run as a table row and a JSON line, and writes the report.
+/// </summary>
+public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
+{
+    public const string Password = "Bench-Passw0rd!";
+
+    private static readonly int[] SweepConcurrency = [1, 4, 16, 64];
+
+    private readonly string _out = Path.GetFullPath(options.Out, repositoryRoot);
+    private readonly BenchReport _report = new();
+    private Limits.Limits? _limits;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_out);
+        _report.Line(Invariant($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+        foreach (var command in options.Commands)
+        {
+            switch (command)
+            {
+                case "report":
+                    MeasureLimits();
+                    foreach (var scenario in Scenarios.All)
+                    {
+                        await ScenarioAsync(scenario, TargetConcurrency(scenario), cancellationToken);
+                    }
+
+                    await SweepAsync(cancellationToken);
+                    await GrowthAsync(cancellationToken);
+                    await MemoryAsync(cancellationToken);
+                    break;
+                case "limits":
+                    MeasureLimits();
+                    break;
+                case Scenarios.Password or Scenarios.Refresh or Scenarios.Api:
+                    await ScenarioAsync(command, options.Concurrency ?? TargetConcurrency(command), cancellationToken);
+                    break;
+                case "sweep":
+                    await SweepAsync(cancellationToken);
+                    break;
+                case "growth":
+                    await GrowthAsync(cancellationToken);
+                    break;
+                case "memory":
+                    await MemoryAsync(cancellationToken);
+                    break;
+                default:
+                    Console.Error.WriteLine($"Unknown command '{command}'.");
+                    Console.Error.WriteLine(BenchOptions.Usage);
+                    return 2;
+            }
+        }
+
+        var reportPath = Path.Combine(_out, "report.md");
+        await File.WriteAllTextAsync(reportPath, _report.ToMarkdown(), cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(_report.Verdicts());
+        Console.WriteLine($"Report: {reportPath}");
+        return _report.AnyErrors ? 1 : 0;
+    }
+
+    private static int[] TargetConcurrency(string scenario) => scenario == Scenarios.Refresh ? [16, 64] : [16];
+
+    private Limits.Limits MeasureLimits()
+    {
+        if (_limits is not null)
+        {
+            return _limits;
+        }
+
+        Console.WriteLine("Measuring the limits (PBKDF2, signatures, SQLite commit)...");
+        _limits = Limits.Limits.Measure(_out);
+        _report.Limits(_limits);
+        Console.WriteLine(_report.LimitsText(_limits));
+        return _limits;
+    }
+
+    private async Task ScenarioAsync(string scenario, IReadOnlyList<int> concurrencies, CancellationToken cancellationToken)
+    {
+        var limits = MeasureLimits();
+        await using var session = await StartAsync(scenario, cancellationToken);
+        foreach (var concurrency in concurrencies)
+        {
+            var runs = new List<LoadResult>();
+            for (var run = 1; run <= options.Runs; run++)
+            {
+                runs.Add(await LoadAsync(session, scenario, concurrency, run.ToString(CultureInfo.InvariantCulture), cancellationToken));
+            }
+
+            var median = LoadResult.Median(runs);
+            Print(median, "median");
+            _report.Scenario(median, runs, limits);
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<LoadResult>();
+        foreach (var scenario in Scenarios.All)
+        {
+            await using var session = await StartAsync("sweep-" + scenario, cancellationToken);
+            foreach (var concurrency in SweepConcurrency)
+            {
+                results.Add(await LoadAsync(session, scenario, concurrency, "sweep", cancellationToken));
+            }
+        }
+
+        _report.Sweep(results);
+        var svg = Chart.WriteSvg(Path.Combine(_out, "chart.svg"), results, "AuthRefresh: requests/s against concurrency (2 cores, client on the same machine)");
+        var png = Path.ChangeExtension(svg, ".png");
+        Console.WriteLine(Chart.TryRenderPng(svg, png) ? $"Chart: {png}" : $"Chart: {svg} (no Chromium to render a PNG)");
+    }
+
+    /// <summary>Refresh p50 with 1,000 stored tokens, then with <see cref="BenchOptions.Tokens"/>.</summary>
+    private async Task GrowthAsync(CancellationToken cancellationToken)
+    {
+        var folder = NewFolder("growth");
+        var results = new List<(long Stored, LoadResult Result)>();
+        foreach (var stored in new[] { 1_000L, options.Tokens })
+        {
+            await using (var session = await StartAsync("growth", cancellationToken, folder))
+            {
+                if (stored > BenchData.CountTokens(session.Servers.AuthServerDatabase))
+                {
+                    var payload = Math.Max(BenchData.RefreshPayloadLength(session.Servers.AuthServerDatabase), 1000);
+                    Console.WriteLine(Invariant($"Seeding {stored:N0} stored tokens (payload {payload} characters)..."));
+                    BenchData.SeedTokens(session.Servers.AuthServerDatabase, stored, payload,
+                        done => Console.Write(Invariant($"\r  {done:N0}")));
+                    Console.WriteLine();
+                }
+
+                // Note: the warm-up adds tokens too; the label gives the count the runs start from.
+                await WarmUpAsync(session, Scenarios.Refresh, cancellationToken);
+                var before = BenchData.CountTokens(session.Servers.AuthServerDatabase);
+                var runs = new List<LoadResult>();
+                for (var run = 1; run <= options.Runs; run++)
+                {
+                    runs.Add(await LoadAsync(session, Scenarios.Refresh, 16, Invariant($"{before:N0} stored"), cancellationToken));
+                }
+
+                results.Add((before, LoadResult.Median(runs)));
+            }
+        }
+
+        _report.Growth(results);
+        CleanUp(folder);
+    }
+
+    /// <summary>AuthServer's resident memory after 60 s of refresh at concurrency 16.</summary>
+    private async Task MemoryAsync(CancellationToken cancellationToken)
+    {
+        await using var session = await StartAsync("memory", cancellationToken);
+        var result = await LoadGenerator.RunAsync(
+            Scenarios.Create(Scenarios.Refresh, session.Target), new LoadSettings(16, TimeSpan.FromSeconds(60), TimeSpan.Zero), cancellationToken);
+        var rss = session.Servers.AuthServer.ResidentMegabytes();
+        Print(result, "60 s");
+        Console.WriteLine(Invariant($"AuthServer resident memory after 60 s of refresh: {rss:F0} MB"));
+        _report.Memory(result, rss);
+    }
+
+    private async Task<LoadResult> LoadAsync(Session session, string scenario, int concurrency, string label, CancellationToken cancellationToken)
+    {
+        await WarmUpAsync(session, scenario, cancellationToken);
+        var target = session.Target;
+        var result = await LoadGenerator.RunAsync(
+            Scenarios.Create(scenario, target), new LoadSettings(concurrency, options.Duration, options.WarmUp), cancellationToken);
+        Print(result, label);
+        await File.AppendAllTextAsync(Path.Combine(_out, "results.jsonl"), result.ToJson() + Environment.NewLine, cancellationToken);
+        return result;
+    }
+
+    /// <summary>The first time a scenario runs on a session, it runs unmeasured for a while first.</summary>
+    private async Task WarmUpAsync(Session session, string scenario, CancellationToken cancellationToken)
+    {
+        if (options.ServerWarmUp > TimeSpan.Zero && session.WarmedUp.Add(scenario))
+        {
+            Console.WriteLine(Invariant($"Warming the servers up: {scenario}, {options.ServerWarmUp.TotalSeconds:F0} s (not measured)..."));
+            await LoadGenerator.RunAsync(
+                Scenarios.Create(scenario, session.Target), new LoadSettings(16, options.ServerWarmUp, TimeSpan.Zero), cancellationToken);
+        }
+    }
+
+    private static bool _headerPrinted;
+
+    private static void Print(LoadResult result, string label)
+    {
+        if (!_headerPrinted)
+        {
+            Console.WriteLine(BenchReport.TableHeader);
+            _headerPrinted = true;
+        }
+
+        Console.WriteLine(BenchReport.TableRow(result, label));
+        Console.WriteLine(result.ToJson());
+        foreach (var failure in result.FailureSamples)
+        {
+            Console.WriteLine("  failure: " + failure);
+        }
+    }
+
+    private string NewFolder(string name)
+        => Path.Combine(_out, "runs", Invariant($"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{name}"));
+
+    private async Task<Session> StartAsync(string name, CancellationToken cancellationToken, string? folder = null)
+    {
+        var fresh = folder is null;
+        folder ??= NewFolder(name);
+        Console.WriteLine($"Starting AuthServer and ResourceApi (Release, Benchmark environment) in {folder}...");
+        var servers = await BenchServers.StartAsync(repositoryRoot, folder, cancellationToken);
+        var users = new BenchUsers("bench-", options.Users, Password);
+        if (fresh || BenchData.CountUsers(servers.AuthServerDatabase, users) == 0)
+        {
+            BenchData.SeedUsers(servers.AuthServerDatabase, users);
+        }
+
+        return new Session(servers, new BenchTarget(servers.AuthServer.Address, servers.ResourceApi.Address, users), fresh ? folder : null);
+    }
+
+    /// <summary>Deletes a run's databases (the growth run's is large); the logs stay.</summary>
+    private static void CleanUp(string folder)
+    {
+        foreach (var file in Directory.GetFiles(folder, "*.db*"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    private sealed record Session(BenchServers Servers, BenchTarget Target, string? OwnFolder) : IAsyncDisposable
+    {
+        /// <summary>The scenarios these servers have been warmed up with.</summary>
+        public HashSet<string> WarmedUp { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            Target.Dispose();
+            await Servers.DisposeAsync();
+            if (OwnFolder is not null)
+            {
+                CleanUp(OwnFolder);
+            }
+        }
+    }
+}
