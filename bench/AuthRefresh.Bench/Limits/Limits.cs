@@ -55,6 +55,32 @@ public sealed record Limits(
     public double PasswordCeiling => Cores * 1000 / Pbkdf2Ms;
 
     /// <summary>
+    /// Identity's password hashes per second with one thread per core hashing for
+    /// <paramref name="duration"/>: the password grant's ceiling as the machine delivers it at
+    /// that moment (two vCPUs need not hash twice as fast as one, and their speed drifts).
+    /// </summary>
+    public static double MeasurePbkdf2Throughput(TimeSpan duration)
+    {
+        var iterations = new PasswordHasherOptions().IterationCount;
+        var password = Encoding.UTF8.GetBytes("correct horse battery staple");
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var hashes = 0;
+        var stop = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var start = Stopwatch.GetTimestamp();
+        var threads = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
+        {
+            while (Stopwatch.GetTimestamp() < stop)
+            {
+                Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA512, 32);
+                Interlocked.Increment(ref hashes);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return hashes / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>
     /// Refresh grants per second if the cores did nothing but sign the new access token
     /// (<paramref name="signMs"/>), or if the database did nothing but commit the refresh's one
     /// write transaction (SQLite has one writer at a time), whichever is lower.

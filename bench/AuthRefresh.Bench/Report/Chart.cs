@@ -26,13 +26,15 @@ public static class Chart
         [Scenarios.Password] = "#7570b3",
     };
 
-    public static string WriteSvg(string path, IReadOnlyList<LoadResult> results, string title)
+    /// <summary>Writes the chart; <paramref name="targets"/> are drawn as dashed lines (req/s by scenario).</summary>
+    public static string WriteSvg(string path, IReadOnlyList<LoadResult> results, string title, IReadOnlyDictionary<string, double>? targets = null)
     {
+        targets ??= new Dictionary<string, double>();
         var concurrencies = results.Select(r => r.Concurrency).Distinct().Order().ToArray();
         var minX = Math.Log2(concurrencies.Min());
         var maxX = Math.Max(minX + 1, Math.Log2(concurrencies.Max()));
         var minY = Math.Floor(Math.Log10(Math.Max(1, results.Min(r => r.RequestsPerSecond))));
-        var maxY = Math.Ceiling(Math.Log10(Math.Max(10, results.Max(r => r.RequestsPerSecond))));
+        var maxY = Math.Ceiling(Math.Log10(Math.Max(10, results.Select(r => r.RequestsPerSecond).Concat(targets.Values).Max())));
         double X(int concurrency) => Left + ((Math.Log2(concurrency) - minX) / (maxX - minX) * (Width - Left - Right));
         double Y(double rps) => Height - Bottom - ((Math.Log10(Math.Max(rps, 1)) - minY) / (maxY - minY) * (Height - Top - Bottom));
 
@@ -57,6 +59,14 @@ public static class Chart
 
         svg.Append(Invariant($"""<text x="{(Left + Width - Right) / 2}" y="{Height - 15}" text-anchor="middle">concurrent clients (workers)</text>"""));
         svg.Append(Invariant($"""<text transform="translate(22 {(Top + Height - Bottom) / 2}) rotate(-90)" text-anchor="middle">requests/s (log scale)</text>"""));
+
+        foreach (var (scenario, target) in targets)
+        {
+            var color = Colors.GetValueOrDefault(scenario, "#333");
+            var y = Y(target);
+            svg.Append(Invariant($"""<line x1="{Left}" x2="{Width - Right}" y1="{y:F1}" y2="{y:F1}" stroke="{color}" stroke-width="1.5" stroke-dasharray="6 4"/>"""));
+            svg.Append(Invariant($"""<text x="{Left + 6}" y="{y - 5:F1}" text-anchor="start" font-size="11" fill="{color}">{Escape(scenario)} target {target:N0}</text>"""));
+        }
 
         var legend = Top + 10;
         foreach (var scenario in results.Select(r => r.Scenario).Distinct())

@@ -68,19 +68,17 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The resident memory of the process (VmRSS), in MB.</summary>
-    public double ResidentMegabytes()
+    /// <summary>
+    /// The process's memory from /proc, in MB: resident (VmRSS), its anonymous and file-backed
+    /// parts (RssAnon, RssFile: the mapped assemblies and libraries), and the peak (VmHWM).
+    /// </summary>
+    public MemoryStatus Memory()
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                return kilobytes / 1024.0;
-            }
-        }
-
-        throw new InvalidOperationException("VmRSS not found.");
+        var values = File.ReadLines($"/proc/{_process.Id}/status")
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2 && parts[1].TrimEnd().EndsWith(" kB", StringComparison.Ordinal))
+            .ToDictionary(parts => parts[0], parts => long.Parse(parts[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0);
+        return new MemoryStatus(values["VmRSS"], values["RssAnon"], values["RssFile"], values["VmHWM"]);
     }
 
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
@@ -143,3 +141,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A process's memory, in MB.</summary>
+public sealed record MemoryStatus(double Resident, double Anonymous, double FileBacked, double Peak);
