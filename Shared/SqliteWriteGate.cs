@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -28,6 +30,10 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInter
     // SaveChanges inside one must not wait for the gate.
     private static bool InTransaction(DbContext? context) => context?.Database.CurrentTransaction is not null;
 
+    // The native connections that have their busy timeout: a pooled connection is opened again for
+    // every query, but the setting stays with the native handle, so it is set once per handle.
+    private readonly ConditionalWeakTable<object, object> _timedOut = [];
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         => SetBusyTimeout(connection);
 
@@ -37,11 +43,14 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInter
         return Task.CompletedTask;
     }
 
-    private static void SetBusyTimeout(DbConnection connection)
+    private void SetBusyTimeout(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout = 30000;";
-        command.ExecuteNonQuery();
+        if (connection is SqliteConnection { Handle: { } handle } && _timedOut.TryAdd(handle, handle))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout = 30000;";
+            command.ExecuteNonQuery();
+        }
     }
 
     // SaveChanges without an explicit transaction: the gate is held around it.
