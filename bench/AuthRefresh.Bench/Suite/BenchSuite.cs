@@ -202,9 +202,9 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         }
     }
 
-    private static bool _headerPrinted;
+    private bool _headerPrinted;
 
-    private static void Print(LoadResult result, string label)
+    private void Print(LoadResult result, string label)
     {
         if (!_headerPrinted)
         {
