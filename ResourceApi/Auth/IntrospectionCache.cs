@@ -1,7 +1,3 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation;
@@ -10,46 +6,17 @@ using static OpenIddict.Validation.OpenIddictValidationEvents;
 namespace ResourceApi.Auth;
 
 /// <summary>
-/// Reuses an introspection answer for the same token for <see cref="ValidationSettings.IntrospectionCacheDuration"/>
-/// (never past the token's expiry), so a busy API does not ask AuthServer on every request while a
-/// revoked token still stops working within that short time. OpenIddict has no such cache.
-/// Tokens are keyed by their SHA-256 hash, never stored whole.
+/// Introspection mode: an answer is reused for the same token for
+/// <see cref="ValidationSettings.IntrospectionCacheDuration"/> (never past the token's expiry), so a
+/// busy API does not ask AuthServer on every request while a revoked token still stops working
+/// within that short time. OpenIddict has no such cache.
 /// </summary>
-internal sealed class IntrospectionCache(IMemoryCache cache, IOptions<ValidationSettings> settings, TimeProvider time)
+internal static class IntrospectionCache
 {
-    public bool TryGet(string token, out ClaimsPrincipal principal)
-    {
-        if (cache.TryGetValue(Key(token), out ClaimsPrincipal? cached) && cached is not null &&
-            (cached.GetExpirationDate() is not { } expires || expires > time.GetUtcNow()))
-        {
-            // Note: OpenIddict changes the principal it is given, so each request gets a copy.
-            principal = cached.Clone(_ => true);
-            return true;
-        }
-
-        principal = null!;
-        return false;
-    }
-
-    public void Store(string token, ClaimsPrincipal principal)
-    {
-        var now = time.GetUtcNow();
-        var until = now + settings.Value.IntrospectionCacheDuration;
-        if (principal.GetExpirationDate() is { } expires && expires < until)
-        {
-            until = expires;
-        }
-
-        if (until > now)
-        {
-            cache.Set(Key(token), principal.Clone(_ => true), until - now);
-        }
-    }
-
-    private static string Key(string token) => "introspection:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    private const string Kind = "introspection";
 
     /// <summary>A cached answer replaces the introspection request.</summary>
-    public sealed class UseCachedAnswer(IntrospectionCache cache) : IOpenIddictValidationHandler<ProcessAuthenticationContext>
+    public sealed class UseCachedAnswer(ValidatedTokenCache cache) : IOpenIddictValidationHandler<ProcessAuthenticationContext>
     {
         public static OpenIddictValidationHandlerDescriptor Descriptor { get; }
             = OpenIddictValidationHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
@@ -61,7 +28,7 @@ internal sealed class IntrospectionCache(IMemoryCache cache, IOptions<Validation
 
         public ValueTask HandleAsync(ProcessAuthenticationContext context)
         {
-            if (!string.IsNullOrEmpty(context.AccessToken) && cache.TryGet(context.AccessToken, out var principal))
+            if (!string.IsNullOrEmpty(context.AccessToken) && cache.TryGet(Kind, context.AccessToken, out var principal))
             {
                 // The cached principal passed the usage and audience checks when it was stored.
                 context.AccessTokenPrincipal = principal;
@@ -73,7 +40,7 @@ internal sealed class IntrospectionCache(IMemoryCache cache, IOptions<Validation
     }
 
     /// <summary>An answer that passed every check is kept for the next requests.</summary>
-    public sealed class StoreAnswer(IntrospectionCache cache) : IOpenIddictValidationHandler<ProcessAuthenticationContext>
+    public sealed class StoreAnswer(ValidatedTokenCache cache, IOptions<ValidationSettings> settings) : IOpenIddictValidationHandler<ProcessAuthenticationContext>
     {
         public static OpenIddictValidationHandlerDescriptor Descriptor { get; }
             = OpenIddictValidationHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
@@ -87,7 +54,7 @@ internal sealed class IntrospectionCache(IMemoryCache cache, IOptions<Validation
         {
             if (!context.IsRejected && !string.IsNullOrEmpty(context.AccessToken) && context.AccessTokenPrincipal is { } principal)
             {
-                cache.Store(context.AccessToken, principal);
+                cache.Store(Kind, context.AccessToken, principal, settings.Value.IntrospectionCacheDuration, principal.GetExpirationDate());
             }
 
             return ValueTask.CompletedTask;

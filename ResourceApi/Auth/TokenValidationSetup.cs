@@ -25,6 +25,8 @@ public static class TokenValidationSetup
             validation.AddEventHandler(SigningKeyRefresher.Descriptor);
             validation.AddEventHandler(IntrospectionCache.UseCachedAnswer.Descriptor);
             validation.AddEventHandler(IntrospectionCache.StoreAnswer.Descriptor);
+            validation.AddEventHandler(JwtCache.UseVerifiedPrincipal.Descriptor);
+            validation.AddEventHandler(JwtCache.StoreVerifiedPrincipal.Descriptor);
         });
 
         // Settings are applied when the options are first used, so that they are validated first
@@ -43,8 +45,7 @@ public static class TokenValidationSetup
             });
 
         services.AddHttpClient(SigningKeyRefresher.HttpClientName);
-        services.AddMemoryCache();
-        services.AddSingleton<IntrospectionCache>();
+        services.AddSingleton<ValidatedTokenCache>();
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         services.AddScopePolicies();

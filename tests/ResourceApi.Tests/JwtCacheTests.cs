@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using AuthRefresh.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ResourceApi.Tests;
+
+/// <summary>
+/// In JWT mode a token whose signature was verified is not verified again for a while; everything
+/// else is still checked on every request, and any other token string is verified in full.
+/// </summary>
+public sealed class JwtCacheTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
+{
+    private readonly TokenClient _tokens = fixture.AuthServer.CreateTokenClient();
+    private readonly List<IDisposable> _started = [];
+
+    public void Dispose() => _started.ForEach(started => started.Dispose());
+
+    [Fact]
+    public async Task A_verified_token_is_taken_from_the_cache_the_next_time()
+    {
+        var (api, lookups) = StartApi();
+        var login = await _tokens.LoginAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+
+        Assert.Equal(1, lookups.Count("miss"));
+        Assert.Equal(1, lookups.Count("hit"));
+    }
+
+    [Fact]
+    public async Task With_no_cache_time_every_request_is_verified()
+    {
+        var (api, lookups) = StartApi("00:00:00");
+        var login = await _tokens.LoginAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+
+        Assert.Equal(2, lookups.Count("miss"));
+        Assert.Equal(0, lookups.Count("hit"));
+    }
+
+    [Fact]
+    public async Task A_cached_token_with_another_signature_is_verified_and_refused()
+    {
+        var (api, _) = StartApi();
+        var login = await _tokens.LoginAsync();
+        var other = await _tokens.LoginAsync();
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+
+        // The cached token's header and claims with a real signature from the same key, over
+        // other claims.
+        var parts = login.AccessToken!.Split('.');
+        var forged = $"{parts[0]}.{parts[1]}.{other.AccessToken!.Split('.')[2]}";
+        var response = await api.GetAsync("/api/notes", forged);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.StartsWith("Bearer error=\"invalid_token\"", response.WwwAuthenticate, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cached_token_is_still_checked_for_its_scope()
+    {
+        var (api, lookups) = StartApi();
+        var audit = await _tokens.PasswordAsync("alice", "Pass123$", scope: "audit");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/notes", audit.AccessToken)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/notes", audit.AccessToken)).Status);
+
+        Assert.Equal(1, lookups.Count("hit"));
+    }
+
+    private (ApiClient Api, CacheLookups Lookups) StartApi(string duration = "00:05:00")
+    {
+        var api = new ResourceApiFactory(fixture.AuthServer.Address, new Dictionary<string, string?>
+        {
+            ["Validation:JwtCacheDuration"] = duration,
+        });
+        _started.Add(api);
+        var client = new ApiClient(api.CreateClient());
+        var lookups = new CacheLookups(api.Services);
+        _started.Add(lookups);
+        return (client, lookups);
+    }
+
+    /// <summary>The cache lookups of one ResourceApi (its own meter factory), by result.</summary>
+    private sealed class CacheLookups : IDisposable
+    {
+        private readonly ConcurrentDictionary<string, long> _counts = new();
+        private readonly MeterListener _listener = new();
+
+        public CacheLookups(IServiceProvider services)
+        {
+            var meters = services.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == "resourceapi.token_cache.lookups")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                string? kind = null, result = null;
+                foreach (var tag in tags)
+                {
+                    kind = tag.Key == "kind" ? tag.Value as string : kind;
+                    result = tag.Key == "result" ? tag.Value as string : result;
+                }
+
+                if (kind == "jwt" && result is not null)
+                {
+                    _counts.AddOrUpdate(result, value, (_, total) => total + value);
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Count(string result) => _counts.GetValueOrDefault(result);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
