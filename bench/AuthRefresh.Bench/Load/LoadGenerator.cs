@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace AuthRefresh.Bench.Load;
 
-/// <summary>How long and how hard to load.</summary>
-public sealed record LoadSettings(int Concurrency, TimeSpan Duration, TimeSpan WarmUp);
+/// <summary>How long and how hard to load; <paramref name="StopWhen"/> may end it earlier.</summary>
+public sealed record LoadSettings(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, Func<bool>? StopWhen = null);
 
 /// <summary>
 /// Closed-loop load: <see cref="LoadSettings.Concurrency"/> workers each send a request, wait for
@@ -22,18 +22,18 @@ public static class LoadGenerator
         var measureFrom = start + (long)(settings.WarmUp.TotalSeconds * Stopwatch.Frequency);
         var end = measureFrom + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
         var records = await Task.WhenAll(workers.Select(worker =>
-            Task.Run(() => LoopAsync(worker, measureFrom, end, cancellationToken), cancellationToken)));
+            Task.Run(() => LoopAsync(worker, measureFrom, end, settings.StopWhen, cancellationToken), cancellationToken)));
 
         return LoadResult.From(scenario.Name, settings, records);
     }
 
-    private static async Task<WorkerRecord> LoopAsync(IWorker worker, long measureFrom, long end, CancellationToken cancellationToken)
+    private static async Task<WorkerRecord> LoopAsync(IWorker worker, long measureFrom, long end, Func<bool>? stopWhen, CancellationToken cancellationToken)
     {
         var record = new WorkerRecord();
         while (!cancellationToken.IsCancellationRequested)
         {
             var sent = Stopwatch.GetTimestamp();
-            if (sent >= end)
+            if (sent >= end || stopWhen?.Invoke() == true)
             {
                 break;
             }

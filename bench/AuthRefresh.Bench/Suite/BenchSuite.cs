@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using AuthRefresh.Bench.Data;
 using AuthRefresh.Bench.Load;
@@ -16,6 +17,14 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
     public const string Password = "Bench-Passw0rd!";
 
     private static readonly int[] SweepConcurrency = [1, 4, 16, 64];
+
+    // The warm-up ends when the servers' JIT threads used at most 2 % of a core over 5 s.
+    private static readonly TimeSpan JitWindow = TimeSpan.FromSeconds(5);
+    private const double JitIdleShare = 0.02;
+    private static readonly TimeSpan MaxServerWarmUp = TimeSpan.FromSeconds(180);
+
+    // Note: /proc gives CPU time in USER_HZ clock ticks, 100 per second on Linux.
+    private const double ClockTicksPerSecond = 100;
 
     private readonly string _out = Path.GetFullPath(options.Out, repositoryRoot);
     private readonly BenchReport _report = new();
@@ -191,15 +200,46 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         return result;
     }
 
-    /// <summary>The first time a scenario runs on a session, it runs unmeasured for a while first.</summary>
+    /// <summary>
+    /// The first time a scenario runs on a session, it runs unmeasured first: at least
+    /// <see cref="BenchOptions.ServerWarmUp"/>, then until the JIT of both servers and of the load
+    /// generator is idle, that is until their tiered-compilation threads used at most <see cref="JitIdleShare"/> of a core
+    /// over the last <see cref="JitWindow"/> (at most <see cref="MaxServerWarmUp"/> in all).
+    /// </summary>
     private async Task WarmUpAsync(Session session, string scenario, CancellationToken cancellationToken)
     {
-        if (options.ServerWarmUp > TimeSpan.Zero && session.WarmedUp.Add(scenario))
+        if (options.ServerWarmUp <= TimeSpan.Zero || !session.WarmedUp.Add(scenario))
         {
-            Console.WriteLine(Invariant($"Warming the servers up: {scenario}, {options.ServerWarmUp.TotalSeconds:F0} s (not measured)..."));
-            await LoadGenerator.RunAsync(
-                Scenarios.Create(scenario, session.Target), new LoadSettings(16, options.ServerWarmUp, TimeSpan.Zero), cancellationToken);
+            return;
         }
+
+        Console.WriteLine(Invariant($"Warming the servers up: {scenario}, at least {options.ServerWarmUp.TotalSeconds:F0} s, then until the JIT is idle (not measured)..."));
+        // Note: the load generator (this process) is JIT-compiled too, and it shares the cores.
+        int[] processes = [session.Servers.AuthServer.ProcessId, session.Servers.ResourceApi.ProcessId, Environment.ProcessId];
+        var elapsed = Stopwatch.StartNew();
+        var idle = false;
+        using var stop = new CancellationTokenSource();
+        var monitor = Task.Run(async () =>
+        {
+            var before = processes.Select(JitActivity.ThreadTicks).ToArray();
+            while (!idle && !stop.IsCancellationRequested)
+            {
+                await Task.Delay(JitWindow, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                var now = processes.Select(JitActivity.ThreadTicks).ToArray();
+                var used = now.Zip(before, (after, earlier) => after.Sum(thread => thread.Value - earlier.GetValueOrDefault(thread.Key))).Sum();
+                before = now;
+                idle = elapsed.Elapsed >= options.ServerWarmUp && used <= JitIdleShare * JitWindow.TotalSeconds * ClockTicksPerSecond;
+            }
+        }, CancellationToken.None);
+
+        await LoadGenerator.RunAsync(
+            Scenarios.Create(scenario, session.Target),
+            new LoadSettings(16, MaxServerWarmUp, TimeSpan.Zero, StopWhen: () => idle), cancellationToken);
+        await stop.CancelAsync();
+        await monitor;
+        Console.WriteLine(idle
+            ? Invariant($"  the JIT was idle after {elapsed.Elapsed.TotalSeconds:F0} s")
+            : Invariant($"  the JIT was still busy after {elapsed.Elapsed.TotalSeconds:F0} s: measuring anyway"));
     }
 
     private bool _headerPrinted;
