@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 
 namespace AuthServer.Hosting;
@@ -61,7 +62,11 @@ public static class AuthServerSetup
     private static void AddOpenIddictServer(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
+                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, DeferredTokenStore>(ServiceLifetime.Scoped);
+            })
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("connect/token")
@@ -76,6 +81,7 @@ public static class AuthServerSetup
                 server.RegisterScopes(ScopeCatalog.Names);
                 server.AddEventHandler(RecordRefreshTokenReuse.Descriptor);
                 server.AddEventHandler(SkipIdentityTokenStorage.Descriptor);
+                server.AddEventHandler(SaveTokenEntries.Descriptor);
 
                 // Signed, not encrypted: any JWT library can validate the access tokens from the
                 // JWKS (RFC 9068). Refresh tokens are reference tokens: the client holds a random
