@@ -52,6 +52,23 @@ public sealed class HarnessSmokeTests : IDisposable
     }
 
     [Fact]
+    public async Task Seeded_users_read_their_seeded_notes_through_the_api()
+    {
+        var users = new BenchUsers("smoke-", 2, BenchSuite.Password);
+        BenchData.SeedUsers(Database, users);
+        _ = _resourceApi.Address; // started: its database is created and migrated
+        BenchData.SeedNotes(Database, Path.Combine(_resourceApi.DatabaseDirectory, "resourceapi.db"), users, 5);
+        var login = await _authServer.CreateTokenClient().PasswordAsync(users.Name(1), users.Password, scope: BenchTarget.Scope);
+        using var api = _resourceApi.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", login.AccessToken);
+
+        var notes = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/notes", UriKind.Relative))).RootElement;
+
+        Assert.Equal(5, notes.GetArrayLength());
+        Assert.All(notes.EnumerateArray(), note => Assert.True(note.GetProperty("createdAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5)));
+    }
+
+    [Fact]
     public async Task Refused_requests_are_counted_as_errors_by_status_code()
     {
         var seeded = new BenchUsers("smoke-", 2, BenchSuite.Password);

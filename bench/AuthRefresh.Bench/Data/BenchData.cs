@@ -45,6 +45,44 @@ public static class BenchData
         transaction.Commit();
     }
 
+    /// <summary>
+    /// Gives each of the benchmark's users <paramref name="perUser"/> notes in ResourceApi's
+    /// database, so that <c>GET /api/notes</c> reads and returns a list, as it does for a real user.
+    /// </summary>
+    public static void SeedNotes(string authServerDatabase, string resourceApiDatabase, BenchUsers users, int perUser)
+    {
+        var owners = new List<string>();
+        using (var auth = Open(authServerDatabase))
+        using (var select = auth.CreateCommand())
+        {
+            select.CommandText = "SELECT Id FROM AspNetUsers WHERE UserName LIKE $prefix || '%'";
+            select.Parameters.AddWithValue("$prefix", users.Prefix);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                owners.Add(reader.GetString(0));
+            }
+        }
+
+        using var connection = Open(resourceApiDatabase);
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO Notes (OwnerId, Body, CreatedAt, UpdatedAt) VALUES ($owner, $body, $at, $at)";
+        var parameters = AddParameters(insert, "$owner", "$body", "$at");
+        // Note: the text form EF Core's SQLite provider writes for a DateTimeOffset.
+        var at = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        foreach (var owner in owners)
+        {
+            for (var n = 1; n <= perUser; n++)
+            {
+                Set(parameters, owner, "Note " + n.ToString(CultureInfo.InvariantCulture) + ": a line or two of text, about as long as a short note someone keeps.", at);
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
     /// <summary>How many of the benchmark's users exist.</summary>
     public static long CountUsers(string databasePath, BenchUsers users)
     {

@@ -28,6 +28,10 @@ public sealed class BenchServers : IAsyncDisposable
 
     public string AuthServerDatabase => DatabasePath(Folder);
 
+    public string ResourceApiDatabase => Path.Combine(Folder, ResourceApiFile);
+
+    private const string ResourceApiFile = "resourceapi.db";
+
     public static string DatabasePath(string folder) => Path.Combine(folder, "authserver.db");
 
     /// <summary>Starts both in <paramref name="folder"/>; an existing database there is reused.</summary>
@@ -56,7 +60,7 @@ public sealed class BenchServers : IAsyncDisposable
         {
             var resourceApi = await ServerProcess.StartAsync(repositoryRoot, "ResourceApi", FreePort(), new Dictionary<string, string>(common)
             {
-                ["ConnectionStrings:ResourceApi"] = $"Data Source={Path.Combine(folder, "resourceapi.db")}",
+                ["ConnectionStrings:ResourceApi"] = $"Data Source={Path.Combine(folder, ResourceApiFile)}",
                 ["AuthServer:Issuer"] = issuer,
             }, folder, cancellationToken);
             return new BenchServers(folder, authServer, resourceApi);

@@ -19,9 +19,10 @@ public sealed record BenchOptions
           --concurrency 16,64   workers (comma-separated list; default: the scenario's target)
           --duration 10         seconds measured per run
           --warmup 3            seconds of each run before measuring
-          --server-warmup 20    seconds of each scenario on newly started servers, not measured, at
+          --server-warmup 40    seconds of each scenario on newly started servers, not measured, at
                                 least; it goes on until the servers' JIT is idle (at most 180 s):
-                                under load the JIT needs 30-60 s to reach steady state
+                                under load the JIT needs 30-45 s to reach steady state, and the
+                                first 10 s after it still run ~15 % slower
           --runs 3              runs of each; the report gives each run and their median
           --users 256           users seeded for the password grant
           --tokens 1000000      stored tokens for the growth run
@@ -36,7 +37,7 @@ public sealed record BenchOptions
 
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
 
-    public TimeSpan ServerWarmUp { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan ServerWarmUp { get; init; } = TimeSpan.FromSeconds(40);
 
     public int Runs { get; init; } = 3;
 

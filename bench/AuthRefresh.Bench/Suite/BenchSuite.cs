@@ -18,6 +18,9 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
 
     private static readonly int[] SweepConcurrency = [1, 4, 16, 64];
 
+    // The notes each user has: the api scenario's list is a real one.
+    private const int NotesPerUser = 5;
+
     // The warm-up ends when the servers' JIT threads used at most 2 % of a core over 5 s.
     private static readonly TimeSpan JitWindow = TimeSpan.FromSeconds(5);
     private const double JitIdleShare = 0.02;
@@ -273,6 +276,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         if (fresh || BenchData.CountUsers(servers.AuthServerDatabase, users) == 0)
         {
             BenchData.SeedUsers(servers.AuthServerDatabase, users);
+            BenchData.SeedNotes(servers.AuthServerDatabase, servers.ResourceApiDatabase, users, NotesPerUser);
         }
 
         return new Session(servers, new BenchTarget(servers.AuthServer.Address, servers.ResourceApi.Address, users), fresh ? folder : null);
