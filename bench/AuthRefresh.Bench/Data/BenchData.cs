@@ -51,17 +51,10 @@ public static class BenchData
     /// </summary>
     public static void SeedNotes(string authServerDatabase, string resourceApiDatabase, BenchUsers users, int perUser)
     {
-        var owners = new List<string>();
+        List<string> owners;
         using (var auth = Open(authServerDatabase))
-        using (var select = auth.CreateCommand())
         {
-            select.CommandText = "SELECT Id FROM AspNetUsers WHERE UserName LIKE $prefix || '%'";
-            select.Parameters.AddWithValue("$prefix", users.Prefix);
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                owners.Add(reader.GetString(0));
-            }
+            owners = UserIds(auth, users.Prefix);
         }
 
         using var connection = Open(resourceApiDatabase);
@@ -81,6 +74,22 @@ public static class BenchData
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>The ids of the users whose name starts with <paramref name="prefix"/> (all of them for "").</summary>
+    private static List<string> UserIds(SqliteConnection connection, string prefix)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT Id FROM AspNetUsers WHERE UserName LIKE $prefix || '%'";
+        select.Parameters.AddWithValue("$prefix", prefix);
+        using var reader = select.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 
     /// <summary>How many of the benchmark's users exist.</summary>
@@ -113,16 +122,7 @@ public static class BenchData
         using var connection = Open(databasePath);
         var applicationId = Scalar(connection, "SELECT Id FROM OpenIddictApplications WHERE ClientId = 'public-client'")
             ?? throw new InvalidOperationException("public-client is not registered.");
-        var subjects = new List<string>();
-        using (var users = connection.CreateCommand())
-        {
-            users.CommandText = "SELECT Id FROM AspNetUsers";
-            using var reader = users.ExecuteReader();
-            while (reader.Read())
-            {
-                subjects.Add(reader.GetString(0));
-            }
-        }
+        var subjects = UserIds(connection, prefix: "");
 
         var existing = CountTokens(databasePath);
         var now = DateTime.UtcNow;
