@@ -49,9 +49,9 @@ public sealed class ValidationSettings : IValidatableObject
     public TimeSpan IntrospectionCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// In JWT mode, how long a token whose signature was verified is not verified again (never past
-    /// its expiry; lifetime and audience are still checked on every request). <c>00:00:00</c>
-    /// verifies every time. The default value is 5 minutes.
+    /// In JWT mode, how long a token that passed validation is answered from memory (never past
+    /// its expiry; its scope is still checked on every request). <c>00:00:00</c> validates every
+    /// time. The default value is 5 minutes.
     /// </summary>
     public TimeSpan JwtCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -30,10 +30,8 @@ internal sealed partial class SigningKeyRefresher(IHttpClientFactory httpClients
 
     public async ValueTask HandleAsync(ValidateTokenContext context)
     {
-        // Note: a token whose signature was verified before (see JwtCache) needs no key; reading
-        // its header on every call cost 7 % of ResourceApi's CPU.
         var parameters = context.TokenValidationParameters;
-        if (context.Principal is not null || parameters is null || KeyIdOf(context.Token) is not { } keyId ||
+        if (parameters is null || KeyIdOf(context.Token) is not { } keyId ||
             parameters.IssuerSigningKeys?.Any(key => key.KeyId == keyId) == true)
         {
             return;

@@ -1,7 +1,6 @@
 using AuthRefresh.Shared;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation;
-using OpenIddict.Validation.AspNetCore;
 
 namespace ResourceApi.Auth;
 
@@ -23,10 +22,6 @@ public static class TokenValidationSetup
             validation.UseSystemNetHttp();
             validation.UseAspNetCore();
             validation.AddEventHandler(SigningKeyRefresher.Descriptor);
-            validation.AddEventHandler(IntrospectionCache.UseCachedAnswer.Descriptor);
-            validation.AddEventHandler(IntrospectionCache.StoreAnswer.Descriptor);
-            validation.AddEventHandler(JwtCache.UseVerifiedPrincipal.Descriptor);
-            validation.AddEventHandler(JwtCache.StoreVerifiedPrincipal.Descriptor);
         });
 
         // Settings are applied when the options are first used, so that they are validated first
@@ -47,7 +42,9 @@ public static class TokenValidationSetup
         services.AddHttpClient(SigningKeyRefresher.HttpClientName);
         services.AddSingleton<ValidatedTokenCache>();
 
-        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        // Note: the default scheme answers recently validated tokens from memory and hands
+        // everything else to OpenIddict's validation.
+        CachedBearerHandler.AddScheme(services.AddAuthentication(CachedBearerHandler.SchemeName));
         services.AddScopePolicies();
     }
 }

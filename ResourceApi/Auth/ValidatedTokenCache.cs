@@ -8,8 +8,9 @@ using OpenIddict.Abstractions;
 namespace ResourceApi.Auth;
 
 /// <summary>
-/// The principals of tokens that already passed a check, for a short time, so that the next request
-/// with the same token skips the costly part: the introspection call, or the signature.
+/// The principals of tokens that already passed validation, for a short time, so that the next
+/// request with the same token skips it: OpenIddict's pipeline, the signature check or the
+/// introspection call (see <see cref="CachedBearerHandler"/>).
 /// Tokens are keyed by their SHA-256 hash, never stored whole; at most <see cref="Capacity"/>
 /// entries are kept. Each lookup is counted in the <c>AuthRefresh.ResourceApi</c> meter as
 /// <c>resourceapi.token_cache.lookups</c>, tagged <c>kind</c> and <c>result</c> (hit or miss).
@@ -30,7 +31,8 @@ internal sealed class ValidatedTokenCache(TimeProvider time, IMeterFactory meter
         var hit = _cache.TryGetValue(Key(kind, token), out Entry? entry) && entry is not null && entry.Until > time.GetUtcNow();
         _lookups.Add(1, new("kind", kind), new("result", hit ? "hit" : "miss"));
 
-        // Note: OpenIddict changes the principal it is given, so each request gets a copy.
+        // Note: each request gets a copy, so that nothing one request does to its principal is seen
+        // by the next.
         principal = hit ? entry!.Principal.Clone(_ => true) : null!;
         return hit;
     }

@@ -3,12 +3,14 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using AuthRefresh.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ResourceApi.Tests;
 
 /// <summary>
-/// In JWT mode a token whose signature was verified is not verified again for a while; everything
-/// else is still checked on every request, and any other token string is verified in full.
+/// In JWT mode a token that passed validation is answered from memory for a while, never past its
+/// expiry; its scope is still checked on every request, and any other token string is validated
+/// in full.
 /// </summary>
 public sealed class JwtCacheTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
@@ -73,12 +75,29 @@ public sealed class JwtCacheTests(ApiFixture fixture) : IClassFixture<ApiFixture
         Assert.Equal(1, lookups.Count("hit"));
     }
 
-    private (ApiClient Api, CacheLookups Lookups) StartApi(string duration = "00:05:00")
+    [Fact]
+    public async Task A_cached_token_is_refused_once_it_expires_however_long_the_cache_time()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (api, lookups) = StartApi("00:10:00", time);
+        var login = await _tokens.LoginAsync();
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+        Assert.Equal(1, lookups.Count("hit"));
+
+        time.Advance(TimeSpan.FromMinutes(6)); // access tokens live 5 minutes
+        var response = await api.GetAsync("/api/notes", login.AccessToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Equal(1, lookups.Count("hit"));
+    }
+
+    private (ApiClient Api, CacheLookups Lookups) StartApi(string duration = "00:05:00", FakeTimeProvider? time = null)
     {
         var api = new ResourceApiFactory(fixture.AuthServer.Address, new Dictionary<string, string?>
         {
             ["Validation:JwtCacheDuration"] = duration,
-        });
+        }, time);
         _started.Add(api);
         var client = new ApiClient(api.CreateClient());
         var lookups = new CacheLookups(api.Services);
