@@ -21,14 +21,17 @@ public static class Scenarios
     public const string Password = "password";
     public const string Refresh = "refresh";
     public const string Api = "api";
+    public const string Http = "http";
 
-    public static IReadOnlyList<string> All { get; } = [Password, Refresh, Api];
+    // Note: http before api, so that the api's verdict can quote the ceiling measured just before.
+    public static IReadOnlyList<string> All { get; } = [Password, Refresh, Http, Api];
 
     public static IScenario Create(string name, BenchTarget target) => name switch
     {
         Password => new PasswordScenario(target),
         Refresh => new RefreshScenario(target),
         Api => new ApiScenario(target),
+        Http => new HttpScenario(target),
         _ => throw new ArgumentException($"Unknown scenario '{name}'; use one of: {string.Join(", ", All)}.", nameof(name)),
     };
 }
@@ -112,6 +115,30 @@ internal sealed class ApiScenario(BenchTarget target) : IScenario
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, _notes);
             request.Headers.Authorization = new("Bearer", accessToken);
+            using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            return (int)response.StatusCode;
+        }
+    }
+}
+
+/// <summary>
+/// The ceiling of the api scenario on this machine: <c>GET /health</c> on ResourceApi, the same
+/// client, server and middleware, but no token to validate and no database to read.
+/// </summary>
+internal sealed class HttpScenario(BenchTarget target) : IScenario
+{
+    public string Name => Scenarios.Http;
+
+    public Task<IWorker> CreateWorkerAsync(int index, CancellationToken cancellationToken)
+        => Task.FromResult<IWorker>(new Worker(target));
+
+    private sealed class Worker(BenchTarget target) : IWorker
+    {
+        private readonly Uri _health = new(target.ResourceApi, "health");
+
+        public async Task<int> SendAsync(CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, _health);
             using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             return (int)response.StatusCode;
         }

@@ -24,6 +24,7 @@ public static class Chart
         [Scenarios.Api] = "#1b9e77",
         [Scenarios.Refresh] = "#d95f02",
         [Scenarios.Password] = "#7570b3",
+        [Scenarios.Http] = "#999999",
     };
 
     /// <summary>Writes the chart; <paramref name="targets"/> are drawn as dashed lines (req/s by scenario).</summary>

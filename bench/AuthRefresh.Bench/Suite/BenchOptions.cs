@@ -6,12 +6,13 @@ namespace AuthRefresh.Bench.Suite;
 public sealed record BenchOptions
 {
     public const string Usage = """
-        usage: bench.sh [report | limits | password | refresh | api | sweep | growth | memory]... [options]
+        usage: bench.sh [report | limits | password | refresh | http | api | sweep | growth | memory]... [options]
           report      (the default) limits, every scenario at its target concurrency, the sweep,
                       growth and memory: what docs/PERFORMANCE.md quotes
           limits      the micro-benchmarks and the ceilings they imply
-          password | refresh | api
-                      one scenario, at each --concurrency, --runs times
+          password | refresh | http | api
+                      one scenario, at each --concurrency, --runs times; http is GET /health on
+                      ResourceApi (no token, no database): the api scenario's ceiling
           sweep       every scenario at concurrency 1, 4, 16 and 64, for the chart
           growth      refresh p50 with 1,000 stored tokens, then with --tokens
           memory      AuthServer's resident memory after 60 s of refresh

@@ -55,7 +55,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
                 case "limits":
                     MeasureLimits();
                     break;
-                case Scenarios.Password or Scenarios.Refresh or Scenarios.Api:
+                case Scenarios.Password or Scenarios.Refresh or Scenarios.Http or Scenarios.Api:
                     await ScenarioAsync(command, options.Concurrency ?? TargetConcurrency(command), cancellationToken);
                     break;
                 case "sweep":
