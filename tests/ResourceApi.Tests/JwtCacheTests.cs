@@ -69,10 +69,15 @@ public sealed class JwtCacheTests(ApiFixture fixture) : IClassFixture<ApiFixture
         var (api, lookups) = StartApi();
         var audit = await _tokens.PasswordAsync("alice", "Pass123$", scope: "audit");
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/notes", audit.AccessToken)).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/notes", audit.AccessToken)).Status);
+        var first = await api.GetAsync("/api/notes", audit.AccessToken);
+        var cached = await api.GetAsync("/api/notes", audit.AccessToken);
 
         Assert.Equal(1, lookups.Count("hit"));
+        foreach (var response in new[] { first, cached })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.Status);
+            Assert.Contains("error=\"insufficient_scope\"", response.WwwAuthenticate, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
