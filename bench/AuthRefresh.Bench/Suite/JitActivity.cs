@@ -36,5 +36,4 @@ public static class JitActivity
 
         return ticks;
     }
-
 }
