@@ -10,13 +10,32 @@ namespace AuthRefresh.Shared;
 public static class SqliteDatabase
 {
     /// <summary>
-    /// Registers <typeparamref name="TContext"/> on the connection string <paramref name="name"/>.
-    /// A relative <c>Data Source</c> is taken relative to the app's content root, and its folder is
-    /// created, so the default works from any working directory.
+    /// Registers <typeparamref name="TContext"/> on the connection string <paramref name="name"/>
+    /// (see <see cref="GetSqliteConnectionString"/>).
     /// </summary>
     public static void AddSqliteDbContext<TContext>(
         this IHostApplicationBuilder builder, string name, Action<DbContextOptionsBuilder>? configure = null)
         where TContext : DbContext
+    {
+        var connectionString = builder.GetSqliteConnectionString(name);
+
+        // Note: one gate per database, shared by all the contexts on it.
+        var gate = new SqliteWriteGate();
+        // Note: pooled contexts. Building a context's internal services costs as much as a simple
+        // query (profiled: 12 % of ResourceApi's CPU under load); a pooled one is reset and reused.
+        builder.Services.AddDbContextPool<TContext>(options =>
+        {
+            options.UseSqlite(connectionString).AddInterceptors(gate);
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// The connection string <paramref name="name"/> as every connection to it must use it. A
+    /// relative <c>Data Source</c> is taken relative to the app's content root, and its folder is
+    /// created, so the default works from any working directory.
+    /// </summary>
+    public static string GetSqliteConnectionString(this IHostApplicationBuilder builder, string name)
     {
         var configured = builder.Configuration.GetConnectionString(name);
         if (string.IsNullOrWhiteSpace(configured))
@@ -38,17 +57,7 @@ public static class SqliteDatabase
         // Note: WAL (set at migration) lets readers work beside the one writer; the busy timeout
         // makes a writer wait for the lock instead of failing with SQLITE_BUSY.
         connection.DefaultTimeout = 30;
-        var connectionString = connection.ToString();
-
-        // Note: one gate per database, shared by all the contexts on it.
-        var gate = new SqliteWriteGate();
-        // Note: pooled contexts. Building a context's internal services costs as much as a simple
-        // query (profiled: 12 % of ResourceApi's CPU under load); a pooled one is reset and reused.
-        builder.Services.AddDbContextPool<TContext>(options =>
-        {
-            options.UseSqlite(connectionString).AddInterceptors(gate);
-            configure?.Invoke(options);
-        });
+        return connection.ToString();
     }
 
     /// <summary>Applies the migrations and switches the database to the WAL journal.</summary>

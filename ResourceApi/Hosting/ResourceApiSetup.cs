@@ -17,6 +17,8 @@ public static class ResourceApiSetup
         services.AddValidatedOptions<DemoDataSettings>(DemoDataSettings.SectionName);
         services.AddSingleton(TimeProvider.System);
         builder.AddSqliteDbContext<NotesDbContext>(ConnectionStringName);
+        var connectionString = builder.GetSqliteConnectionString(ConnectionStringName);
+        services.AddSingleton(_ => new NotesReader(connectionString));
         services.AddScoped<NotesSeed>();
 
         builder.AddTokenValidation();

@@ -24,7 +24,7 @@ public static class NotesApi
     {
         var api = app.MapGroup("/api/notes").RequireAuthorization(ScopePolicy.Notes).WithTags("Notes");
 
-        api.MapGet("/", ListAsync);
+        api.MapGet("/", List);
         api.MapGet("/{id:int}", GetAsync);
         api.MapPost("/", CreateAsync);
         api.MapPut("/{id:int}", UpdateAsync);
@@ -33,21 +33,8 @@ public static class NotesApi
         return api;
     }
 
-    // Note: compiled once; EF Core otherwise rebuilds and looks up the query on every call, the
-    // API's most frequent one.
-    private static readonly Func<NotesDbContext, string, IAsyncEnumerable<Note>> NotesOf = EF.CompileAsyncQuery<NotesDbContext, string, Note>(
-        (NotesDbContext db, string owner) => db.Notes.AsNoTracking().Where(n => n.OwnerId == owner).OrderBy(n => n.Id));
-
-    public static async Task<Ok<List<NoteResponse>>> ListAsync(ClaimsPrincipal user, NotesDbContext db, CancellationToken cancellationToken)
-    {
-        var notes = new List<NoteResponse>();
-        await foreach (var note in NotesOf(db, OwnerOf(user)).WithCancellation(cancellationToken))
-        {
-            notes.Add(NoteResponse.From(note));
-        }
-
-        return TypedResults.Ok(notes);
-    }
+    public static Ok<List<NoteResponse>> List(ClaimsPrincipal user, NotesReader notes)
+        => TypedResults.Ok(notes.List(OwnerOf(user)));
 
     public static async Task<Results<Ok<NoteResponse>, NotFound>> GetAsync(
         int id, ClaimsPrincipal user, NotesDbContext db, CancellationToken cancellationToken)

@@ -51,6 +51,26 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal("private", (await _api.GetAsync(note, owner)).Json.GetProperty("body").GetString());
     }
 
+    [Fact]
+    public async Task The_list_shows_every_write_at_once_in_the_order_written()
+    {
+        var token = await NewUserTokenAsync();
+        var before = await _api.GetAsync("/api/notes", token);
+
+        var first = await _api.PostAsync("/api/notes", token, new { body = "first" });
+        var second = await _api.PostAsync("/api/notes", token, new { body = "second" });
+        var afterCreate = await _api.GetAsync("/api/notes", token);
+        await _api.PutAsync(first.Location!.OriginalString, token, new { body = "first, changed" });
+        var afterUpdate = await _api.GetAsync("/api/notes", token);
+        await _api.DeleteAsync(second.Location!.OriginalString, token);
+        var afterDelete = await _api.GetAsync("/api/notes", token);
+
+        Assert.Empty(before.Json.EnumerateArray());
+        Assert.Equal([first.Json.GetRawText(), second.Json.GetRawText()], afterCreate.Json.EnumerateArray().Select(note => note.GetRawText()));
+        Assert.Equal(["first, changed", "second"], afterUpdate.Json.EnumerateArray().Select(note => note.GetProperty("body").GetString()));
+        Assert.Equal(["first, changed"], afterDelete.Json.EnumerateArray().Select(note => note.GetProperty("body").GetString()));
+    }
+
     [Theory]
     [InlineData("""{"body":""}""", "The body must not be empty.")]
     [InlineData("""{"body":"   "}""", "The body must not be empty.")]
