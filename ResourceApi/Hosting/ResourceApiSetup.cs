@@ -30,7 +30,11 @@ public static class ResourceApiSetup
         // Note: a malformed JSON body is the client's fault: 400 with a problem document, never a
         // developer exception page.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
-        services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNameCaseInsensitive = true);
+        services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.PropertyNameCaseInsensitive = true;
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, NotesJsonContext.Default);
+        });
     }
 
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
