@@ -20,6 +20,8 @@ public sealed class NotesReader(string connectionString) : IDisposable
     // Note: the column names are EF Core's mapping of Note (a test reads what the API wrote).
     private const string ListSql = "SELECT Id, Body, CreatedAt, UpdatedAt FROM Notes WHERE OwnerId = $owner ORDER BY Id";
 
+    // Note: a read never awaits, so no more statements are borrowed at once than there are threads
+    // running requests; keeping 4 per core covers them, and any beyond that is closed on return.
     private readonly ObjectPool<ListStatement> _statements = new DefaultObjectPoolProvider { MaximumRetained = 4 * Environment.ProcessorCount }
         .Create(new StatementPolicy(new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString()));
 
