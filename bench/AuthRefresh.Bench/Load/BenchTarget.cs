@@ -47,6 +47,19 @@ public sealed class BenchTarget : IDisposable
 
     public string UserName(int index) => Users.Name(index % Users.Count);
 
+    /// <summary>Sends <c>GET <paramref name="uri"/></c>, with the access token if there is one, reads the whole answer and returns its status.</summary>
+    public async Task<int> GetAsync(Uri uri, string? accessToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new("Bearer", accessToken);
+        }
+
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
     public void Dispose() => Http.Dispose();
 }
 

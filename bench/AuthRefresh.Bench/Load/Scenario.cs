@@ -111,13 +111,8 @@ internal sealed class ApiScenario(BenchTarget target) : IScenario
     {
         private readonly Uri _notes = new(target.ResourceApi, "api/notes");
 
-        public async Task<int> SendAsync(CancellationToken cancellationToken)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _notes);
-            request.Headers.Authorization = new("Bearer", accessToken);
-            using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            return (int)response.StatusCode;
-        }
+        public Task<int> SendAsync(CancellationToken cancellationToken)
+            => target.GetAsync(_notes, accessToken, cancellationToken);
     }
 }
 
@@ -136,11 +131,7 @@ internal sealed class HttpScenario(BenchTarget target) : IScenario
     {
         private readonly Uri _health = new(target.ResourceApi, "health");
 
-        public async Task<int> SendAsync(CancellationToken cancellationToken)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _health);
-            using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            return (int)response.StatusCode;
-        }
+        public Task<int> SendAsync(CancellationToken cancellationToken)
+            => target.GetAsync(_health, accessToken: null, cancellationToken);
     }
 }
