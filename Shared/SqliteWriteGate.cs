@@ -89,6 +89,22 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInter
         return ValueTask.FromResult(result);
     }
 
+    // Note: a save that loses an optimistic concurrency check (EF Core's DbUpdateConcurrencyException)
+    // does not count as failed: this is the only notice it gives. Without it, the gate stayed held
+    // and every later write of the process waited for ever.
+    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        ReleaseAfterSave(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        ReleaseAfterSave(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
     public void SaveChangesFailed(DbContextErrorEventData eventData) => ReleaseAfterSave(eventData.Context);
 
     public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
