@@ -2,6 +2,7 @@ using AuthServer.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
@@ -10,16 +11,17 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace AuthServer.Endpoints;
 
 /// <summary>
-/// OpenIddict's token store, except that a new token entry is written by the request's next save
-/// instead of a save of its own. OpenIddict inserts a grant's access token, inserts its refresh
-/// token, then stores the refresh token's payload: three write transactions, each a durable commit
-/// that waits for SQLite's one writer. Now the three are one transaction, written before the
-/// response leaves (<see cref="SaveTokenEntries"/> saves whatever is left at the end of every
-/// sign-in), and a sign-in that fails half-way leaves no entry behind. The redemption of the
-/// presented refresh token, which reuse detection relies on, is still committed on its own first.
+/// OpenIddict's token store, except that a sign-in's token writes wait for the sign-in's last step
+/// (<see cref="SaveTokenEntries"/>) and are committed there, in one write transaction, before the
+/// response leaves. OpenIddict saves each on its own: the redemption of the presented refresh
+/// token, the access token's insert, the refresh token's insert, then its payload. Each is a durable
+/// commit that waits for SQLite's one writer. A sign-in that fails half-way now writes nothing.
 /// </summary>
 internal sealed class DeferredTokenStore(
-    IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options)
+    IMemoryCache cache,
+    IOpenIddictEntityFrameworkCoreContext context,
+    IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options,
+    SignInTokenWrites writes)
     : OpenIddictEntityFrameworkCoreTokenStore(cache, context, options)
 {
     public override async ValueTask CreateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken)
@@ -35,13 +37,23 @@ internal sealed class DeferredTokenStore(
     {
         ArgumentNullException.ThrowIfNull(token);
 
+        var db = await Context.GetDbContextAsync(cancellationToken);
+
         // Note: the base method attaches the entry as an existing row, which one that is not
         // written yet is not: it stays an insert, with its new values.
-        var db = await Context.GetDbContextAsync(cancellationToken);
         if (db.Entry(token).State == EntityState.Added)
         {
             token.ConcurrencyToken = Guid.NewGuid().ToString();
-            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        if (writes.Gathering)
+        {
+            // As the base method does, but the update waits for the sign-in's save. The concurrency
+            // token read with the entry stays the update's condition.
+            db.Attach(token);
+            token.ConcurrencyToken = Guid.NewGuid().ToString();
+            db.Update(token);
             return;
         }
 
@@ -49,8 +61,38 @@ internal sealed class DeferredTokenStore(
     }
 }
 
-/// <summary>Writes the token entries a sign-in left unsaved (an access token alone, as in client_credentials).</summary>
-internal sealed class SaveTokenEntries(ApplicationDbContext db) : IOpenIddictServerHandler<ProcessSignInContext>
+/// <summary>Whether this request's sign-in is gathering its token writes for one save.</summary>
+internal sealed class SignInTokenWrites
+{
+    public bool Gathering { get; set; }
+}
+
+/// <summary>
+/// Starts gathering a refresh_token grant's writes just before OpenIddict redeems the presented
+/// token. Only there: for a grant whose redemption must succeed (an authorization code),
+/// OpenIddict needs the conflict at once, which is not this server's case (it has no such grant).
+/// </summary>
+internal sealed class GatherTokenWrites(SignInTokenWrites writes) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; }
+        = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseScopedHandler<GatherTokenWrites>()
+            .SetOrder(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        writes.Gathering = context.EndpointType == OpenIddictServerEndpointType.Token && context.Request.IsRefreshTokenGrantType();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Commits what the sign-in gathered: the redemption of the presented refresh token and the new
+/// token entries (or an access token alone, as in client_credentials), in one transaction.
+/// </summary>
+internal sealed class SaveTokenEntries(ApplicationDbContext db, SignInTokenWrites writes) : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; }
         = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -63,9 +105,33 @@ internal sealed class SaveTokenEntries(ApplicationDbContext db) : IOpenIddictSer
 
     public async ValueTask HandleAsync(ProcessSignInContext context)
     {
-        if (db.ChangeTracker.HasChanges())
+        if (!db.ChangeTracker.HasChanges())
+        {
+            return;
+        }
+
+        try
         {
             await db.SaveChangesAsync(context.CancellationToken);
         }
+        catch (DbUpdateConcurrencyException conflict) when (writes.Gathering && conflict.Entries.All(IsRedemption))
+        {
+            // Another request redeemed the same refresh token after this one read it. OpenIddict
+            // ignores that conflict for refresh tokens (concurrent requests within the reuse
+            // leeway), and so does this: the new tokens are saved, the other's redemption stays.
+            foreach (var entry in conflict.Entries)
+            {
+                entry.State = EntityState.Unchanged;
+            }
+
+            await db.SaveChangesAsync(context.CancellationToken);
+        }
+        finally
+        {
+            writes.Gathering = false;
+        }
     }
+
+    private static bool IsRedemption(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
+        => entry is { Entity: OpenIddictEntityFrameworkCoreToken, State: EntityState.Modified };
 }

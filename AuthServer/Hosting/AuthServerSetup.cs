@@ -50,6 +50,7 @@ public static class AuthServerSetup
         services.AddScoped<ClientSeeder>();
         services.AddScoped<UsersSeed>();
         services.AddScoped<TokenIdentityFactory>();
+        services.AddScoped<SignInTokenWrites>();
         services.AddScoped<AdminAudit>();
         builder.AddPruneJob();
 
@@ -81,6 +82,7 @@ public static class AuthServerSetup
                 server.RegisterScopes(ScopeCatalog.Names);
                 server.AddEventHandler(RecordRefreshTokenReuse.Descriptor);
                 server.AddEventHandler(SkipIdentityTokenStorage.Descriptor);
+                server.AddEventHandler(GatherTokenWrites.Descriptor);
                 server.AddEventHandler(SaveTokenEntries.Descriptor);
 
                 // Signed, not encrypted: any JWT library can validate the access tokens from the
