@@ -89,7 +89,7 @@ public static class TokenEndpoint
         }
 
         var principal = await services.Identities.CreateForUserAsync(
-            user, request.GetScopes(), services.Time.GetUtcNow(), cancellationToken);
+            user, request.GetScopes(), services.Time.GetUtcNow());
         return SignIn(principal);
     }
 
@@ -126,7 +126,7 @@ public static class TokenEndpoint
         // Note: the principal is re-created from the user as they are now, so that a changed
         // name, email or role is not copied from the old token.
         var principal = await services.Identities.CreateForUserAsync(
-            user, refreshPrincipal.GetScopes(), authenticatedAt!.Value, cancellationToken);
+            user, refreshPrincipal.GetScopes(), authenticatedAt!.Value);
 
         // The new refresh token never outlives the login's absolute cap.
         if (remaining < services.Tokens.Value.RefreshTokenIdleLifetime)
@@ -146,11 +146,10 @@ public static class TokenEndpoint
             return Reject(Errors.InvalidClient, TokenErrors.UnknownClient);
         }
 
-        var principal = await services.Identities.CreateForClientAsync(
+        var principal = services.Identities.CreateForClient(
             request.ClientId!,
             await services.Applications.GetDisplayNameAsync(application, cancellationToken),
-            request.GetScopes(),
-            cancellationToken);
+            request.GetScopes());
         return SignIn(principal);
     }
 
