@@ -90,6 +90,24 @@ public sealed class RefreshTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_refreshes_of_one_token_all_answer_and_the_server_keeps_writing()
+    {
+        // Whichever requests lose the race for the redemption, none may hang or break the server:
+        // a lost concurrency check once left SQLite's write gate held, and every later write waited.
+        var client = Start(("Tokens:RefreshTokenReuseLeeway", "00:00:00"));
+        var login = await client.LoginAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.RefreshAsync(login.RefreshToken!)))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        var next = await client.LoginAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var refreshed = await client.RefreshAsync(next.RefreshToken!).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(answers, answer => Assert.True(answer.Status == HttpStatusCode.OK || answer.Error == "invalid_grant", answer.Raw));
+        Assert.Contains(answers, answer => answer.Status == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, refreshed.Status);
+    }
+
+    [Fact]
     public async Task A_refresh_token_left_unused_for_the_idle_lifetime_expires()
     {
         var client = Start(("Tokens:RefreshTokenIdleLifetime", "1.00:00:00"));
