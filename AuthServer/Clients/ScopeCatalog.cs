@@ -19,12 +19,4 @@ public static class ScopeCatalog
     ];
 
     public static string[] Names => [.. All.Select(s => s.Name)];
-
-    /// <summary>
-    /// The audiences the <paramref name="granted"/> scopes grant. The catalog is where they are
-    /// defined: the scope entries in the database are written from it at every start, and nothing
-    /// else edits them, so a token does not need a query to learn them.
-    /// </summary>
-    public static string[] ResourcesOf(IReadOnlySet<string> granted)
-        => [.. All.Where(scope => granted.Contains(scope.Name)).SelectMany(scope => scope.Resources).Distinct(StringComparer.Ordinal)];
 }

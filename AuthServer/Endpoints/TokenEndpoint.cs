@@ -89,7 +89,7 @@ public static class TokenEndpoint
         }
 
         var principal = await services.Identities.CreateForUserAsync(
-            user, request.GetScopes(), services.Time.GetUtcNow());
+            user, request.GetScopes(), services.Time.GetUtcNow(), cancellationToken);
         return SignIn(principal);
     }
 
@@ -126,7 +126,7 @@ public static class TokenEndpoint
         // Note: the principal is re-created from the user as they are now, so that a changed
         // name, email or role is not copied from the old token.
         var principal = await services.Identities.CreateForUserAsync(
-            user, refreshPrincipal.GetScopes(), authenticatedAt!.Value);
+            user, refreshPrincipal.GetScopes(), authenticatedAt!.Value, cancellationToken);
 
         // The new refresh token never outlives the login's absolute cap.
         if (remaining < services.Tokens.Value.RefreshTokenIdleLifetime)
@@ -146,10 +146,11 @@ public static class TokenEndpoint
             return Reject(Errors.InvalidClient, TokenErrors.UnknownClient);
         }
 
-        var principal = services.Identities.CreateForClient(
+        var principal = await services.Identities.CreateForClientAsync(
             request.ClientId!,
             await services.Applications.GetDisplayNameAsync(application, cancellationToken),
-            request.GetScopes());
+            request.GetScopes(),
+            cancellationToken);
         return SignIn(principal);
     }
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using AuthServer.Clients;
 using AuthServer.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -15,13 +14,14 @@ namespace AuthServer.Endpoints;
 /// </summary>
 public sealed class TokenIdentityFactory(
     UserManager<ApplicationUser> users,
+    IOpenIddictScopeManager scopeManager,
     IOptions<IdentityOptions> identityOptions)
 {
     /// <summary>Private claim of the refresh token: the user's security stamp when it was issued.</summary>
     public string SecurityStampClaim => identityOptions.Value.ClaimsIdentity.SecurityStampClaimType;
 
     public async Task<ClaimsPrincipal> CreateForUserAsync(
-        ApplicationUser user, IEnumerable<string> scopes, DateTimeOffset authenticatedAt)
+        ApplicationUser user, IEnumerable<string> scopes, DateTimeOffset authenticatedAt, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
         identity.SetClaim(Claims.Subject, await users.GetUserIdAsync(user))
@@ -34,18 +34,18 @@ public sealed class TokenIdentityFactory(
         identity.AddClaim(new Claim(Claims.AuthenticationTime,
             authenticatedAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
 
-        return Finish(identity, scopes);
+        return await FinishAsync(identity, scopes, cancellationToken);
     }
 
-    public ClaimsPrincipal CreateForClient(
-        string clientId, string? displayName, IEnumerable<string> scopes)
+    public async Task<ClaimsPrincipal> CreateForClientAsync(
+        string clientId, string? displayName, IEnumerable<string> scopes, CancellationToken cancellationToken)
     {
         var identity = NewIdentity();
         identity.SetClaim(Claims.Subject, clientId).SetClaim(Claims.Name, displayName ?? clientId);
 
         // Note: a client acting for itself has no user to sign in (openid) and no login to keep
         // alive (offline_access): RFC 6749 §4.4.3 says no refresh token should be issued.
-        return Finish(identity, scopes.Except([Scopes.OpenId, Scopes.OfflineAccess]));
+        return await FinishAsync(identity, scopes.Except([Scopes.OpenId, Scopes.OfflineAccess]), cancellationToken);
     }
 
     /// <summary>The time the login started, carried from token to token.</summary>
@@ -59,11 +59,18 @@ public sealed class TokenIdentityFactory(
         nameType: Claims.Name,
         roleType: Claims.Role);
 
-    private static ClaimsPrincipal Finish(ClaimsIdentity identity, IEnumerable<string> scopes)
+    private async Task<ClaimsPrincipal> FinishAsync(ClaimsIdentity identity, IEnumerable<string> scopes, CancellationToken cancellationToken)
     {
         var granted = scopes.ToHashSet(StringComparer.Ordinal);
         identity.SetScopes(granted);
-        identity.SetResources(ScopeCatalog.ResourcesOf(granted));
+
+        var resources = new List<string>();
+        await foreach (var resource in scopeManager.ListResourcesAsync([.. granted], cancellationToken))
+        {
+            resources.Add(resource);
+        }
+
+        identity.SetResources(resources);
         identity.SetDestinations(claim => GetDestinations(claim, granted));
         return new ClaimsPrincipal(identity);
     }

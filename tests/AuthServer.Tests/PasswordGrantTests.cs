@@ -1,6 +1,5 @@
 using System.Net;
 using AuthRefresh.Testing;
-using AuthServer.Clients;
 using AuthServer.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -146,30 +145,6 @@ public sealed class PasswordGrantTests(AuthServerFixture server) : IClassFixture
         Assert.Contains(response.Status, new[] { HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized });
         Assert.Equal(error, response.Error);
         Assert.False(string.IsNullOrEmpty(response.ErrorDescription));
-    }
-
-    [Fact]
-    public async Task The_audiences_are_those_of_the_granted_scopes_as_stored()
-    {
-        var withoutNotes = Jwt.Read((await _client.LoginAsync(scope: "openid profile offline_access")).AccessToken!);
-        var refreshed = await _client.RefreshAsync((await _client.LoginAsync()).RefreshToken!);
-
-        Assert.Empty(withoutNotes.Audiences);
-        Assert.Equal(["resource-api"], Jwt.Read(refreshed.AccessToken!).Audiences);
-
-        // The catalog the tokens take their audiences from says what the stored scope entries say.
-        using var scope = server.Factory.Services.CreateScope();
-        var scopes = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictScopeManager>();
-        foreach (var name in ScopeCatalog.Names)
-        {
-            var stored = new List<string>();
-            await foreach (var resource in scopes.ListResourcesAsync([name]))
-            {
-                stored.Add(resource);
-            }
-
-            Assert.Equal(stored, ScopeCatalog.ResourcesOf(new HashSet<string> { name }));
-        }
     }
 
     [Fact]
