@@ -105,6 +105,9 @@ internal sealed class SaveTokenEntries(ApplicationDbContext db, SignInTokenWrite
 
     public async ValueTask HandleAsync(ProcessSignInContext context)
     {
+        // Note: the gathering ends here, whether or not there is anything to save.
+        var gathered = writes.Gathering;
+        writes.Gathering = false;
         if (!db.ChangeTracker.HasChanges())
         {
             return;
@@ -114,7 +117,7 @@ internal sealed class SaveTokenEntries(ApplicationDbContext db, SignInTokenWrite
         {
             await db.SaveChangesAsync(context.CancellationToken);
         }
-        catch (DbUpdateConcurrencyException conflict) when (writes.Gathering && conflict.Entries.All(IsRedemption))
+        catch (DbUpdateConcurrencyException conflict) when (gathered && conflict.Entries.All(IsRedemption))
         {
             // Another request redeemed the same refresh token after this one read it. OpenIddict
             // ignores that conflict for refresh tokens (concurrent requests within the reuse
@@ -125,10 +128,6 @@ internal sealed class SaveTokenEntries(ApplicationDbContext db, SignInTokenWrite
             }
 
             await db.SaveChangesAsync(context.CancellationToken);
-        }
-        finally
-        {
-            writes.Gathering = false;
         }
     }
 
