@@ -3,7 +3,11 @@ using System.Diagnostics;
 namespace AuthRefresh.Bench.Load;
 
 /// <summary>How long and how hard to load; <paramref name="StopWhen"/> may end it earlier.</summary>
-public sealed record LoadSettings(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, Func<bool>? StopWhen = null);
+public sealed record LoadSettings(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, Func<bool>? StopWhen = null)
+{
+    /// <summary>Processes (by name) whose CPU time over the counted part of the run is reported per request.</summary>
+    public IReadOnlyDictionary<string, int> CpuOf { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>
 /// Closed-loop load: <see cref="LoadSettings.Concurrency"/> workers each send a request, wait for
@@ -21,10 +25,38 @@ public static class LoadGenerator
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(settings.WarmUp.TotalSeconds * Stopwatch.Frequency);
         var end = measureFrom + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        var cpu = MeasureCpuAsync(settings.CpuOf, measureFrom, end, cancellationToken);
         var records = await Task.WhenAll(workers.Select(worker =>
             Task.Run(() => LoopAsync(worker, measureFrom, end, settings.StopWhen, cancellationToken), cancellationToken)));
 
-        return LoadResult.From(scenario.Name, settings, records);
+        var result = LoadResult.From(scenario.Name, settings, records);
+        var (before, after) = await cpu;
+        return result with { Cpu = ProcessCpu.PerRequest(before, after, result.Requests) };
+    }
+
+    /// <summary>
+    /// Reads the processes' CPU time when counting starts and when it ends, so that it covers the
+    /// same window as the counted requests (those started in it).
+    /// </summary>
+    private static async Task<(Dictionary<string, CpuTime?> Before, Dictionary<string, CpuTime?> After)> MeasureCpuAsync(
+        IReadOnlyDictionary<string, int> processes, long measureFrom, long end, CancellationToken cancellationToken)
+    {
+        if (processes.Count == 0)
+        {
+            return ([], []);
+        }
+
+        Dictionary<string, CpuTime?> Read() => processes.ToDictionary(p => p.Key, p => ProcessCpu.Read(p.Value));
+        await DelayUntilAsync(measureFrom, cancellationToken);
+        var before = Read();
+        await DelayUntilAsync(end, cancellationToken);
+        return (before, Read());
+    }
+
+    private static Task DelayUntilAsync(long timestamp, CancellationToken cancellationToken)
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+        return wait > TimeSpan.Zero ? Task.Delay(wait, cancellationToken) : Task.CompletedTask;
     }
 
     private static async Task<WorkerRecord> LoopAsync(IWorker worker, long measureFrom, long end, Func<bool>? stopWhen, CancellationToken cancellationToken)

@@ -24,6 +24,12 @@ public sealed record LoadResult(
     [JsonIgnore]
     public long ErrorCount => Errors.Values.Sum();
 
+    /// <summary>
+    /// The CPU each measured process used per counted request over the counted part of the run
+    /// (empty when none was measured). On one machine their sum is what a request costs it.
+    /// </summary>
+    public IReadOnlyList<CpuPerRequest> Cpu { get; init; } = [];
+
     /// <summary>A sample of the exceptions behind status 0, for the report.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> FailureSamples { get; init; } = [];
@@ -58,11 +64,7 @@ public sealed record LoadResult(
     public static LoadResult Median(IReadOnlyList<LoadResult> runs)
     {
         ArgumentOutOfRangeException.ThrowIfZero(runs.Count);
-        double Mid(Func<LoadResult, double> metric)
-        {
-            var values = runs.Select(metric).Order().ToArray();
-            return values.Length % 2 == 1 ? values[values.Length / 2] : (values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2;
-        }
+        double Mid(Func<LoadResult, double> metric) => Middle([.. runs.Select(metric).Order()]);
 
         var errors = runs.SelectMany(r => r.Errors)
             .GroupBy(e => e.Key)
@@ -77,8 +79,18 @@ public sealed record LoadResult(
             Mid(r => r.P90Ms),
             Mid(r => r.P99Ms),
             Mid(r => r.MaxMs),
-            errors);
+            errors)
+        {
+            Cpu = [.. runs.SelectMany(r => r.Cpu).GroupBy(c => c.Process)
+                .Where(g => g.Count() == runs.Count)
+                .Select(g => new CpuPerRequest(g.Key, MidOf(g.Select(c => c.UserUs)), MidOf(g.Select(c => c.SystemUs))))],
+        };
+
+        static double MidOf(IEnumerable<double> values) => Middle([.. values.Order()]);
     }
+
+    private static double Middle(double[] sorted)
+        => sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 

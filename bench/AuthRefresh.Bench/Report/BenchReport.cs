@@ -31,6 +31,14 @@ public sealed class BenchReport
     public static string TableRow(LoadResult r, string label)
         => Invariant($"{r.Scenario,-9} {r.Concurrency,4}  {label,-14} {r.RequestsPerSecond,8:F0} {r.P50Ms,8:F2} {r.P90Ms,8:F2} {r.P99Ms,8:F2} {r.MaxMs,8:F1}  {Errors(r)}");
 
+    /// <summary>The CPU a request cost each measured process, their sum, and the cores that kept busy.</summary>
+    public static string CpuText(LoadResult r)
+    {
+        var total = r.Cpu.Sum(c => c.TotalUs);
+        var parts = r.Cpu.Select(c => Invariant($"{c.Process} {c.TotalUs:N0} µs (user {c.UserUs:N0}, kernel {c.SystemUs:N0})"));
+        return Invariant($"{string.Join("; ", parts)}; in all {total:N0} µs, {total * r.RequestsPerSecond / 1e6:F2} cores busy");
+    }
+
     public void Line(string text) => _markdown.AppendLine(text).AppendLine();
 
     public string LimitsText(Limits.Limits l)
@@ -57,6 +65,7 @@ public sealed class BenchReport
         _markdown.AppendLine(Invariant($"## {median.Scenario}, concurrency {median.Concurrency} ({runs.Count} runs of {median.DurationSeconds:F0} s)")).AppendLine();
         Table(runs.Select((r, i) => (r, (i + 1).ToString(CultureInfo.InvariantCulture))).Append((median, "median")));
         Check(median);
+        Cpu(median, limits.Cores);
 
         switch (median.Scenario)
         {
@@ -165,6 +174,29 @@ public sealed class BenchReport
         foreach (var (r, label) in rows)
         {
             _markdown.AppendLine(Invariant($"| {r.Scenario} | {r.Concurrency} | {label} | {r.RequestsPerSecond:N0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F1} | {Errors(r)} |"));
+        }
+
+        _markdown.AppendLine();
+    }
+
+    /// <summary>What a request costs the machine, beside what the scenario's throughput target leaves it.</summary>
+    private void Cpu(LoadResult median, int cores)
+    {
+        if (median.Cpu.Count == 0)
+        {
+            return;
+        }
+
+        _markdown.AppendLine(Invariant($"CPU per request (median of the runs; CPU time from `/proc` over the counted part of each run, divided by the requests counted): {CpuText(median)}."));
+        double? target = median.Scenario switch
+        {
+            Scenarios.Refresh => RefreshTargetRps,
+            Scenarios.Api => ApiTargetRps,
+            _ => null,
+        };
+        if (target is { } rps)
+        {
+            _markdown.AppendLine(Invariant($"At the target of {rps:N0} req/s the {cores} cores have {cores * 1e6 / rps:N0} µs of CPU per request, the load generator's included."));
         }
 
         _markdown.AppendLine();

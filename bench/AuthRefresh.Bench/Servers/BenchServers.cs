@@ -72,6 +72,16 @@ public sealed class BenchServers : IAsyncDisposable
         }
     }
 
+    /// <summary>The processes a run's CPU is accounted to: both servers, and this one (the load generator).</summary>
+    public IReadOnlyDictionary<string, int> Processes() => new Dictionary<string, int>
+    {
+        [AuthServer.Name] = AuthServer.ProcessId,
+        [ResourceApi.Name] = ResourceApi.ProcessId,
+        [LoadGeneratorName] = System.Environment.ProcessId,
+    };
+
+    public const string LoadGeneratorName = "load generator";
+
     public async ValueTask DisposeAsync()
     {
         await ResourceApi.DisposeAsync();

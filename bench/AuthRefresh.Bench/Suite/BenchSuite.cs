@@ -27,7 +27,6 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
     private static readonly TimeSpan MaxServerWarmUp = TimeSpan.FromSeconds(180);
 
     // Note: /proc gives CPU time in USER_HZ clock ticks, 100 per second on Linux.
-    private const double ClockTicksPerSecond = 100;
 
     private readonly string _out = Path.GetFullPath(options.Out, repositoryRoot);
     private readonly BenchReport _report = new();
@@ -207,7 +206,9 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         await WarmUpAsync(session, scenario, cancellationToken);
         var target = session.Target;
         var result = await LoadGenerator.RunAsync(
-            Scenarios.Create(scenario, target), new LoadSettings(concurrency, options.Duration, options.WarmUp), cancellationToken);
+            Scenarios.Create(scenario, target),
+            new LoadSettings(concurrency, options.Duration, options.WarmUp) { CpuOf = session.Servers.Processes() },
+            cancellationToken);
         Print(result, label);
         await File.AppendAllTextAsync(Path.Combine(_out, "results.jsonl"), result.ToJson() + Environment.NewLine, cancellationToken);
         return result;
@@ -241,7 +242,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
                 var now = processes.Select(JitActivity.ThreadTicks).ToArray();
                 var used = now.Zip(before, (after, earlier) => after.Sum(thread => thread.Value - earlier.GetValueOrDefault(thread.Key))).Sum();
                 before = now;
-                idle = elapsed.Elapsed >= options.ServerWarmUp && used <= JitIdleShare * JitWindow.TotalSeconds * ClockTicksPerSecond;
+                idle = elapsed.Elapsed >= options.ServerWarmUp && used <= JitIdleShare * JitWindow.TotalSeconds * ProcessCpu.TicksPerSecond;
             }
         }, CancellationToken.None);
 
@@ -266,6 +267,11 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         }
 
         Console.WriteLine(BenchReport.TableRow(result, label));
+        if (result.Cpu.Count > 0)
+        {
+            Console.WriteLine("  CPU per request: " + BenchReport.CpuText(result));
+        }
+
         Console.WriteLine(result.ToJson());
         foreach (var failure in result.FailureSamples)
         {

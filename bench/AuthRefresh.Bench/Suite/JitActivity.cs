@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuthRefresh.Bench.Load;
 
 namespace AuthRefresh.Bench.Suite;
 
@@ -22,11 +23,8 @@ public static class JitActivity
                     continue;
                 }
 
-                // Note: the name in stat may hold spaces; the fields after it start past the ')'.
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
-                    long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var (user, system) = ProcessCpu.ParseStat(File.ReadAllText(Path.Combine(task, "stat")));
+                ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = user + system;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

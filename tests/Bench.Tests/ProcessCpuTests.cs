@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using AuthRefresh.Bench.Load;
+
+namespace Bench.Tests;
+
+/// <summary>The CPU accounting of a run: read from /proc, divided by the requests counted.</summary>
+public sealed class ProcessCpuTests
+{
+    [Fact]
+    public void The_times_are_read_past_a_name_that_holds_spaces_and_parentheses()
+    {
+        // Fields 14 and 15 (utime, stime) of a real stat line, behind a name that could fool a split.
+        const string stat = "4242 (.NET TP (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 1234 567 0 0 20 0 30 0 100 0 0";
+
+        Assert.Equal((1234L, 567L), ProcessCpu.ParseStat(stat));
+    }
+
+    [Fact]
+    public void Cpu_per_request_is_the_time_used_between_the_readings_over_the_requests()
+    {
+        var before = new Dictionary<string, CpuTime?> { ["server"] = new CpuTime(10, 2), ["gone"] = new CpuTime(1, 1) };
+        var after = new Dictionary<string, CpuTime?> { ["server"] = new CpuTime(12, 2.5), ["gone"] = null };
+
+        var used = Assert.Single(ProcessCpu.PerRequest(before, after, requests: 1000));
+
+        Assert.Equal("server", used.Process);
+        Assert.Equal(2000, used.UserUs, precision: 6);
+        Assert.Equal(500, used.SystemUs, precision: 6);
+        Assert.Empty(ProcessCpu.PerRequest(before, after, requests: 0));
+    }
+
+    [Fact]
+    public async Task A_busy_process_is_charged_its_cpu_and_never_more_than_the_machine_has()
+    {
+        var spin = new LoadSettings(2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5))
+        {
+            CpuOf = new Dictionary<string, int> { ["this process"] = Environment.ProcessId },
+        };
+
+        var result = await LoadGenerator.RunAsync(new SpinScenario(), spin);
+
+        var cpu = Assert.Single(result.Cpu);
+        var machineUsPerRequest = Environment.ProcessorCount * result.DurationSeconds * 1e6 / result.Requests;
+        // Each request spins 2 ms of wall time (less CPU if the core is shared), and the readings
+        // have a 10 ms resolution over the 1 s window: a unit wrong by 100 fails either bound.
+        Assert.InRange(cpu.TotalUs, 200, machineUsPerRequest * 1.1);
+    }
+
+    /// <summary>Requests that cost CPU in this process and nothing else: 2 ms of spinning each.</summary>
+    private sealed class SpinScenario : IScenario
+    {
+        public string Name => "spin";
+
+        public Task<IWorker> CreateWorkerAsync(int index, CancellationToken cancellationToken) => Task.FromResult<IWorker>(new Worker());
+
+        private sealed class Worker : IWorker
+        {
+            public Task<int> SendAsync(CancellationToken cancellationToken)
+            {
+                var until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 500);
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                    Thread.SpinWait(100);
+                }
+
+                return Task.FromResult(200);
+            }
+        }
+    }
+}
