@@ -4,6 +4,7 @@ using AuthRefresh.Bench.Load;
 namespace Bench.Tests;
 
 /// <summary>The CPU accounting of a run: read from /proc, divided by the requests counted.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class ProcessCpuTests
 {
     [Fact]

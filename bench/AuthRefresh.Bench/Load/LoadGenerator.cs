@@ -7,6 +7,9 @@ public sealed record LoadSettings(int Concurrency, TimeSpan Duration, TimeSpan W
 {
     /// <summary>Processes (by name) whose CPU time over the counted part of the run is reported per request.</summary>
     public IReadOnlyDictionary<string, int> CpuOf { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Awaited once the workers are ready (signed in), before the run starts.</summary>
+    public Func<CancellationToken, Task>? Ready { get; init; }
 }
 
 /// <summary>
@@ -21,6 +24,10 @@ public static class LoadGenerator
 
         var workers = await Task.WhenAll(Enumerable.Range(0, settings.Concurrency)
             .Select(i => scenario.CreateWorkerAsync(i, cancellationToken)));
+        if (settings.Ready is { } ready)
+        {
+            await ready(cancellationToken);
+        }
 
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(settings.WarmUp.TotalSeconds * Stopwatch.Frequency);
@@ -36,27 +43,39 @@ public static class LoadGenerator
 
     /// <summary>
     /// Reads the processes' CPU time when counting starts and when it ends, so that it covers the
-    /// same window as the counted requests (those started in it).
+    /// same window as the counted requests (those started in it). The readings take a thread of
+    /// their own: workers that answer without yielding would hold the thread pool's threads, and a
+    /// reading that waited for one would come late.
     /// </summary>
-    private static async Task<(Dictionary<string, CpuTime?> Before, Dictionary<string, CpuTime?> After)> MeasureCpuAsync(
+    private static Task<(Dictionary<string, CpuTime?> Before, Dictionary<string, CpuTime?> After)> MeasureCpuAsync(
         IReadOnlyDictionary<string, int> processes, long measureFrom, long end, CancellationToken cancellationToken)
     {
         if (processes.Count == 0)
         {
-            return ([], []);
+            return Task.FromResult<(Dictionary<string, CpuTime?>, Dictionary<string, CpuTime?>)>(([], []));
         }
 
         Dictionary<string, CpuTime?> Read() => processes.ToDictionary(p => p.Key, p => ProcessCpu.Read(p.Value));
-        await DelayUntilAsync(measureFrom, cancellationToken);
-        var before = Read();
-        await DelayUntilAsync(end, cancellationToken);
-        return (before, Read());
-    }
+        void WaitUntil(long timestamp)
+        {
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+            if (wait > TimeSpan.Zero && cancellationToken.WaitHandle.WaitOne(wait))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
 
-    private static Task DelayUntilAsync(long timestamp, CancellationToken cancellationToken)
-    {
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
-        return wait > TimeSpan.Zero ? Task.Delay(wait, cancellationToken) : Task.CompletedTask;
+        return Task.Factory.StartNew(
+            () =>
+            {
+                WaitUntil(measureFrom);
+                var before = Read();
+                WaitUntil(end);
+                return (before, Read());
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
 
     private static async Task<WorkerRecord> LoopAsync(IWorker worker, long measureFrom, long end, Func<bool>? stopWhen, CancellationToken cancellationToken)

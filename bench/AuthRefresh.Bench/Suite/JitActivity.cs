@@ -7,6 +7,20 @@ namespace AuthRefresh.Bench.Suite;
 public static class JitActivity
 {
     /// <summary>
+    /// The share of one core that the tiered-compilation threads of <paramref name="processes"/>
+    /// used together over the next <paramref name="window"/>.
+    /// </summary>
+    public static async Task<double> BusyShareAsync(IReadOnlyList<int> processes, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var before = processes.Select(ThreadTicks).ToArray();
+        await Task.Delay(window, cancellationToken);
+        var used = processes.Select(ThreadTicks)
+            .Zip(before, (after, earlier) => after.Sum(thread => thread.Value - earlier.GetValueOrDefault(thread.Key)))
+            .Sum();
+        return used / ProcessCpu.TicksPerSecond / window.TotalSeconds;
+    }
+
+    /// <summary>
     /// CPU time so far, in clock ticks, of each of a .NET process's tiered-compilation threads (the
     /// JIT's background worker, which recompiles hot methods with full optimization), by thread id.
     /// </summary>
