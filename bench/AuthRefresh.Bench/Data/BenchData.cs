@@ -92,16 +92,6 @@ public static class BenchData
         return ids;
     }
 
-    /// <summary>How many of the benchmark's users exist.</summary>
-    public static long CountUsers(string databasePath, BenchUsers users)
-    {
-        using var connection = Open(databasePath);
-        using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM AspNetUsers WHERE UserName LIKE $prefix || '%'";
-        count.Parameters.AddWithValue("$prefix", users.Prefix);
-        return (long)count.ExecuteScalar()!;
-    }
-
     /// <summary>How many tokens are stored.</summary>
     public static long CountTokens(string databasePath)
     {

@@ -154,39 +154,48 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         Console.WriteLine(Chart.TryRenderPng(svg, png) ? $"Chart: {png}" : $"Chart: {svg} (no Chromium to render a PNG)");
     }
 
-    /// <summary>Refresh p50 with 1,000 stored tokens, then with <see cref="BenchOptions.Tokens"/>.</summary>
+    /// <summary>
+    /// Refresh p50 with 1,000 stored tokens against refresh with <see cref="BenchOptions.Tokens"/>:
+    /// two server pairs, one per database, measured in turns (small, large, small, ...), so that
+    /// this machine's drift over the minutes the runs take falls on both sizes alike.
+    /// </summary>
     private async Task GrowthAsync(CancellationToken cancellationToken)
     {
-        var folder = NewFolder("growth");
-        var results = new List<(long Stored, LoadResult Result)>();
-        foreach (var stored in new[] { 1_000L, options.Tokens })
+        await using var small = await StartAsync("growth-small", cancellationToken);
+        await using var large = await StartAsync("growth-large", cancellationToken);
+
+        // Note: the warm-ups add tokens too (each refresh leaves two), and the small database's
+        // leave real refresh tokens, whose payload length the seeded ones copy.
+        await WarmUpAsync(small, Scenarios.Refresh, cancellationToken);
+        var payload = Math.Max(BenchData.RefreshPayloadLength(small.Servers.AuthServerDatabase), 1000);
+        Seed(small, 1_000, payload);
+        Seed(large, options.Tokens, payload);
+        await WarmUpAsync(large, Scenarios.Refresh, cancellationToken);
+
+        var sessions = new[] { small, large };
+        var stored = sessions.Select(s => BenchData.CountTokens(s.Servers.AuthServerDatabase)).ToArray();
+        var runs = sessions.Select(_ => new List<LoadResult>()).ToArray();
+        for (var run = 1; run <= options.Runs; run++)
         {
-            await using (var session = await StartAsync("growth", cancellationToken, folder))
+            for (var i = 0; i < sessions.Length; i++)
             {
-                if (stored > BenchData.CountTokens(session.Servers.AuthServerDatabase))
-                {
-                    var payload = Math.Max(BenchData.RefreshPayloadLength(session.Servers.AuthServerDatabase), 1000);
-                    Console.WriteLine(Invariant($"Seeding {stored:N0} stored tokens (payload {payload} characters)..."));
-                    BenchData.SeedTokens(session.Servers.AuthServerDatabase, stored, payload,
-                        done => Console.Write(Invariant($"\r  {done:N0}")));
-                    Console.WriteLine();
-                }
-
-                // Note: the warm-up adds tokens too; the label gives the count the runs start from.
-                await WarmUpAsync(session, Scenarios.Refresh, cancellationToken);
-                var before = BenchData.CountTokens(session.Servers.AuthServerDatabase);
-                var runs = new List<LoadResult>();
-                for (var run = 1; run <= options.Runs; run++)
-                {
-                    runs.Add(await LoadAsync(session, Scenarios.Refresh, 16, Invariant($"{before:N0} stored"), cancellationToken));
-                }
-
-                results.Add((before, LoadResult.Median(runs)));
+                runs[i].Add(await LoadAsync(sessions[i], Scenarios.Refresh, 16, Invariant($"{stored[i]:N0} stored"), cancellationToken));
             }
         }
 
-        _report.Growth(results);
-        CleanUp(folder);
+        _report.Growth([.. stored.Zip(runs, (count, results) => (count, LoadResult.Median(results)))]);
+
+        static void Seed(Session session, long total, int payload)
+        {
+            if (total <= BenchData.CountTokens(session.Servers.AuthServerDatabase))
+            {
+                return;
+            }
+
+            Console.WriteLine(Invariant($"Seeding {total:N0} stored tokens (payload {payload} characters)..."));
+            BenchData.SeedTokens(session.Servers.AuthServerDatabase, total, payload, done => Console.Write(Invariant($"\r  {done:N0}")));
+            Console.WriteLine();
+        }
     }
 
     /// <summary>AuthServer's resident memory after 60 s of refresh at concurrency 16.</summary>
@@ -313,23 +322,16 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         }
     }
 
-    private string NewFolder(string name)
-        => Path.Combine(_out, "runs", Invariant($"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{name}"));
-
-    private async Task<Session> StartAsync(string name, CancellationToken cancellationToken, string? folder = null)
+    /// <summary>A server pair with fresh databases in a new folder, its users and their notes seeded.</summary>
+    private async Task<Session> StartAsync(string name, CancellationToken cancellationToken)
     {
-        var fresh = folder is null;
-        folder ??= NewFolder(name);
+        var folder = Path.Combine(_out, "runs", Invariant($"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{name}"));
         Console.WriteLine($"Starting AuthServer and ResourceApi (Release, Benchmark environment) in {folder}...");
         var servers = await BenchServers.StartAsync(repositoryRoot, folder, cancellationToken);
         var users = new BenchUsers("bench-", options.Users, Password);
-        if (fresh || BenchData.CountUsers(servers.AuthServerDatabase, users) == 0)
-        {
-            BenchData.SeedUsers(servers.AuthServerDatabase, users);
-            BenchData.SeedNotes(servers.AuthServerDatabase, servers.ResourceApiDatabase, users, NotesPerUser);
-        }
-
-        return new Session(servers, new BenchTarget(servers.AuthServer.Address, servers.ResourceApi.Address, users), fresh ? folder : null);
+        BenchData.SeedUsers(servers.AuthServerDatabase, users);
+        BenchData.SeedNotes(servers.AuthServerDatabase, servers.ResourceApiDatabase, users, NotesPerUser);
+        return new Session(servers, new BenchTarget(servers.AuthServer.Address, servers.ResourceApi.Address, users), folder);
     }
 
     /// <summary>Deletes a run's databases (the growth run's is large); the logs stay.</summary>
@@ -341,7 +343,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         }
     }
 
-    private sealed record Session(BenchServers Servers, BenchTarget Target, string? OwnFolder) : IAsyncDisposable
+    private sealed record Session(BenchServers Servers, BenchTarget Target, string Folder) : IAsyncDisposable
     {
         /// <summary>The scenarios these servers have been warmed up with.</summary>
         public HashSet<string> WarmedUp { get; } = [];
@@ -350,10 +352,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         {
             Target.Dispose();
             await Servers.DisposeAsync();
-            if (OwnFolder is not null)
-            {
-                CleanUp(OwnFolder);
-            }
+            CleanUp(Folder);
         }
     }
 }
