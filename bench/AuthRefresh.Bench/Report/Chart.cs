@@ -66,20 +66,26 @@ public static class Chart
             var color = Colors.GetValueOrDefault(scenario, "#333");
             var y = Y(target);
             svg.Append(Invariant($"""<line x1="{Left}" x2="{Width - Right}" y1="{y:F1}" y2="{y:F1}" stroke="{color}" stroke-width="1.5" stroke-dasharray="6 4"/>"""));
-            svg.Append(Invariant($"""<text x="{Left + 6}" y="{y - 5:F1}" text-anchor="start" font-size="11" fill="{color}">{Escape(scenario)} target {target:N0}</text>"""));
+            // Note: between the first two concurrencies, where no point's label is.
+            var labelX = concurrencies.Length > 1 ? (X(concurrencies[0]) + X(concurrencies[1])) / 2 : Left + 60;
+            svg.Append(Invariant($"""<text x="{labelX:F1}" y="{y - 5:F1}" text-anchor="middle" font-size="11" fill="{color}">{Escape(scenario)} target {target:N0}</text>"""));
         }
+
+        // A point's label goes below it when another scenario's point sits just above it.
+        bool Crowded(LoadResult r) => results.Any(o => o.Scenario != r.Scenario && o.Concurrency == r.Concurrency &&
+            Y(o.RequestsPerSecond) < Y(r.RequestsPerSecond) && Y(r.RequestsPerSecond) - Y(o.RequestsPerSecond) < 24);
 
         var legend = Top + 10;
         foreach (var scenario in results.Select(r => r.Scenario).Distinct())
         {
             var color = Colors.GetValueOrDefault(scenario, "#333");
             var points = results.Where(r => r.Scenario == scenario).OrderBy(r => r.Concurrency)
-                .Select(r => (X: X(r.Concurrency), Y: Y(r.RequestsPerSecond), r.RequestsPerSecond)).ToList();
+                .Select(r => (X: X(r.Concurrency), Y: Y(r.RequestsPerSecond), r.RequestsPerSecond, LabelDy: Crowded(r) ? 18 : -9)).ToList();
             svg.Append(Invariant($"""<polyline fill="none" stroke="{color}" stroke-width="2.5" points="{string.Join(' ', points.Select(p => Invariant($"{p.X:F1},{p.Y:F1}")))}"/>"""));
             foreach (var point in points)
             {
                 svg.Append(Invariant($"""<circle cx="{point.X:F1}" cy="{point.Y:F1}" r="4" fill="{color}"/>"""));
-                svg.Append(Invariant($"""<text x="{point.X:F1}" y="{point.Y - 9:F1}" text-anchor="middle" font-size="11" fill="{color}">{point.RequestsPerSecond:N0}</text>"""));
+                svg.Append(Invariant($"""<text x="{point.X:F1}" y="{point.Y + point.LabelDy:F1}" text-anchor="middle" font-size="11" fill="{color}">{point.RequestsPerSecond:N0}</text>"""));
             }
 
             svg.Append(Invariant($"""<rect x="{Width - Right + 20}" y="{legend - 10}" width="14" height="14" fill="{color}"/>"""));
