@@ -26,8 +26,6 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
     private const double JitIdleShare = 0.02;
     private static readonly TimeSpan MaxServerWarmUp = TimeSpan.FromSeconds(180);
 
-    // Note: /proc gives CPU time in USER_HZ clock ticks, 100 per second on Linux.
-
     private readonly string _out = Path.GetFullPath(options.Out, repositoryRoot);
     private readonly BenchReport _report = new();
     private Limits.Limits? _limits;
@@ -256,7 +254,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
                 }
                 catch (OperationCanceledException)
                 {
-                    // the warm-up ended at its maximum
+                    // the warm-up's load ended (at its maximum) while a window was being measured
                 }
             }
         }, CancellationToken.None);
