@@ -64,7 +64,7 @@ public sealed record LoadResult(
     public static LoadResult Median(IReadOnlyList<LoadResult> runs)
     {
         ArgumentOutOfRangeException.ThrowIfZero(runs.Count);
-        double Mid(Func<LoadResult, double> metric) => Middle([.. runs.Select(metric).Order()]);
+        double Mid(Func<LoadResult, double> metric) => Middle(runs.Select(metric));
 
         var errors = runs.SelectMany(r => r.Errors)
             .GroupBy(e => e.Key)
@@ -83,14 +83,15 @@ public sealed record LoadResult(
         {
             Cpu = [.. runs.SelectMany(r => r.Cpu).GroupBy(c => c.Process)
                 .Where(g => g.Count() == runs.Count)
-                .Select(g => new CpuPerRequest(g.Key, MidOf(g.Select(c => c.UserUs)), MidOf(g.Select(c => c.SystemUs))))],
+                .Select(g => new CpuPerRequest(g.Key, Middle(g.Select(c => c.UserUs)), Middle(g.Select(c => c.SystemUs))))],
         };
-
-        static double MidOf(IEnumerable<double> values) => Middle([.. values.Order()]);
     }
 
-    private static double Middle(double[] sorted)
-        => sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    private static double Middle(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 

@@ -15,6 +15,13 @@ public sealed class BenchReport
     public const double RefreshTargetP99Ms = 100;
     public const double PasswordTargetShare = 0.9;
     public const double ApiTargetRps = 15000;
+
+    /// <summary>The scenarios whose target is a throughput, and that throughput.</summary>
+    public static IReadOnlyDictionary<string, double> ThroughputTargets { get; } = new Dictionary<string, double>
+    {
+        [Scenarios.Refresh] = RefreshTargetRps,
+        [Scenarios.Api] = ApiTargetRps,
+    };
     public const double GrowthTargetRatio = 1.2;
     public const double MemoryTargetMb = 250;
 
@@ -188,13 +195,7 @@ public sealed class BenchReport
         }
 
         _markdown.AppendLine(Invariant($"CPU per request (median of the runs; CPU time from `/proc` over the counted part of each run, divided by the requests counted): {CpuText(median)}."));
-        double? target = median.Scenario switch
-        {
-            Scenarios.Refresh => RefreshTargetRps,
-            Scenarios.Api => ApiTargetRps,
-            _ => null,
-        };
-        if (target is { } rps)
+        if (ThroughputTargets.TryGetValue(median.Scenario, out var rps))
         {
             _markdown.AppendLine(Invariant($"At the target of {rps:N0} req/s the {cores} cores have {cores * 1e6 / rps:N0} µs of CPU per request, the load generator's included."));
         }
