@@ -17,6 +17,31 @@ public sealed class ProcessCpuTests
     }
 
     [Fact]
+    public void The_machine_times_are_read_from_the_first_line_of_proc_stat()
+    {
+        // A real line: user nice system idle iowait irq softirq steal guest guest_nice.
+        const string line = "cpu  7586238 58443 1012304 2806768 109044 0 178409 52104 0 0";
+
+        var time = ProcessCpu.ParseMachineStat(line);
+
+        Assert.Equal(new MachineTime(Busy: 7586238 + 58443 + 1012304 + 178409, Idle: 2806768, IoWait: 109044, Steal: 52104), time);
+    }
+
+    [Fact]
+    public void The_machine_shares_are_of_the_time_between_the_readings()
+    {
+        var before = new MachineTime(Busy: 1000, Idle: 500, IoWait: 10, Steal: 7);
+        var after = new MachineTime(Busy: 1170, Idle: 520, IoWait: 14, Steal: 13);
+
+        var shares = MachineShares.Between(before, after)!;
+
+        Assert.Equal(10, shares.IdlePercent, precision: 6);
+        Assert.Equal(2, shares.IoWaitPercent, precision: 6);
+        Assert.Equal(3, shares.StealPercent, precision: 6);
+        Assert.Null(MachineShares.Between(before, before));
+    }
+
+    [Fact]
     public void Cpu_per_request_is_the_time_used_between_the_readings_over_the_requests()
     {
         var before = new Dictionary<string, CpuTime?> { ["server"] = new CpuTime(10, 2), ["gone"] = new CpuTime(1, 1) };
@@ -45,6 +70,10 @@ public sealed class ProcessCpuTests
         // Each request spins 2 ms of wall time (less CPU if the core is shared), and the readings
         // have a 10 ms resolution over the 1 s window: a unit wrong by 100 fails either bound.
         Assert.InRange(cpu.TotalUs, 200, machineUsPerRequest * 1.1);
+
+        // Two spinning workers keep at least one core busy, so at most the others can be idle.
+        Assert.NotNull(result.Machine);
+        Assert.InRange(result.Machine.IdlePercent, 0, 100.0 * (Environment.ProcessorCount - 1) / Environment.ProcessorCount);
     }
 
     /// <summary>Requests that cost CPU in this process and nothing else: 2 ms of spinning each.</summary>

@@ -38,24 +38,28 @@ public static class LoadGenerator
 
         var result = LoadResult.From(scenario.Name, settings, records);
         var (before, after) = await cpu;
-        return result with { Cpu = ProcessCpu.PerRequest(before, after, result.Requests) };
+        return result with
+        {
+            Cpu = ProcessCpu.PerRequest(before.Processes, after.Processes, result.Requests),
+            Machine = before.Machine is { } from && after.Machine is { } to ? MachineShares.Between(from, to) : null,
+        };
     }
 
     /// <summary>
-    /// Reads the processes' CPU time when counting starts and when it ends, so that it covers the
+    /// Reads the processes' CPU time, and the machine's, when counting starts and when it ends, so that it covers the
     /// same window as the counted requests (those started in it). The readings take a thread of
     /// their own: workers that answer without yielding would hold the thread pool's threads, and a
     /// reading that waited for one would come late.
     /// </summary>
-    private static Task<(Dictionary<string, CpuTime?> Before, Dictionary<string, CpuTime?> After)> MeasureCpuAsync(
+    private static Task<(CpuReading Before, CpuReading After)> MeasureCpuAsync(
         IReadOnlyDictionary<string, int> processes, long measureFrom, long end, CancellationToken cancellationToken)
     {
         if (processes.Count == 0)
         {
-            return Task.FromResult<(Dictionary<string, CpuTime?>, Dictionary<string, CpuTime?>)>(([], []));
+            return Task.FromResult((CpuReading.None, CpuReading.None));
         }
 
-        Dictionary<string, CpuTime?> Read() => processes.ToDictionary(p => p.Key, p => ProcessCpu.Read(p.Value));
+        CpuReading Read() => new(processes.ToDictionary(p => p.Key, p => ProcessCpu.Read(p.Value)), ProcessCpu.ReadMachine());
         void WaitUntil(long timestamp)
         {
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
@@ -108,6 +112,12 @@ public static class LoadGenerator
 
         return record;
     }
+}
+
+/// <summary>One reading of the measured processes' CPU time and the machine's.</summary>
+internal sealed record CpuReading(Dictionary<string, CpuTime?> Processes, MachineTime? Machine)
+{
+    public static CpuReading None { get; } = new([], null);
 }
 
 /// <summary>What one worker saw: the latency of each counted request and its status.</summary>

@@ -30,6 +30,9 @@ public sealed record LoadResult(
     /// </summary>
     public IReadOnlyList<CpuPerRequest> Cpu { get; init; } = [];
 
+    /// <summary>How the machine's time was spent over the same window (null when not measured).</summary>
+    public MachineShares? Machine { get; init; }
+
     /// <summary>A sample of the exceptions behind status 0, for the report.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> FailureSamples { get; init; } = [];
@@ -84,6 +87,12 @@ public sealed record LoadResult(
             Cpu = [.. runs.SelectMany(r => r.Cpu).GroupBy(c => c.Process)
                 .Where(g => g.Count() == runs.Count)
                 .Select(g => new CpuPerRequest(g.Key, Middle(g.Select(c => c.UserUs)), Middle(g.Select(c => c.SystemUs))))],
+            Machine = runs.All(r => r.Machine is not null)
+                ? new MachineShares(
+                    Middle(runs.Select(r => r.Machine!.IdlePercent)),
+                    Middle(runs.Select(r => r.Machine!.IoWaitPercent)),
+                    Middle(runs.Select(r => r.Machine!.StealPercent)))
+                : null,
         };
     }
 

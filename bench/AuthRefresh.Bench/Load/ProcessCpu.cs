@@ -14,6 +14,32 @@ public sealed record CpuPerRequest(string Process, double UserUs, double SystemU
     public double TotalUs => UserUs + SystemUs;
 }
 
+/// <summary>
+/// The whole machine's CPU time so far, in clock ticks summed over its cores, from the first line of
+/// <c>/proc/stat</c>: busy (user, nice, system, interrupts), idle, waiting for I/O, and stolen (time
+/// the hypervisor gave this machine's virtual CPUs to others; no process is charged for it).
+/// </summary>
+public readonly record struct MachineTime(long Busy, long Idle, long IoWait, long Steal)
+{
+    public long Total => Busy + Idle + IoWait + Steal;
+
+    public static MachineTime operator -(MachineTime after, MachineTime before)
+        => new(after.Busy - before.Busy, after.Idle - before.Idle, after.IoWait - before.IoWait, after.Steal - before.Steal);
+}
+
+/// <summary>How the machine's time was spent during a run, in per cent of all its cores' time.</summary>
+public sealed record MachineShares(double IdlePercent, double IoWaitPercent, double StealPercent)
+{
+    /// <summary>The shares of the time between two readings; null when no time passed.</summary>
+    public static MachineShares? Between(MachineTime before, MachineTime after)
+    {
+        var used = after - before;
+        return used.Total <= 0
+            ? null
+            : new(100.0 * used.Idle / used.Total, 100.0 * used.IoWait / used.Total, 100.0 * used.Steal / used.Total);
+    }
+}
+
 /// <summary>CPU time of processes and threads, read from <c>/proc</c> (Linux).</summary>
 public static class ProcessCpu
 {
@@ -32,6 +58,33 @@ public static class ProcessCpu
         {
             return null;
         }
+    }
+
+    /// <summary>The machine's CPU time so far; null where <c>/proc/stat</c> cannot be read.</summary>
+    public static MachineTime? ReadMachine()
+    {
+        try
+        {
+            using var stat = File.OpenText("/proc/stat");
+            return stat.ReadLine() is { } line ? ParseMachineStat(line) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The machine's times from the first line of <c>/proc/stat</c> (<c>cpu  user nice system idle iowait irq softirq steal …</c>).</summary>
+    public static MachineTime ParseMachineStat(string line)
+    {
+        var ticks = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Skip(1)
+            .Select(field => long.Parse(field, CultureInfo.InvariantCulture))
+            .ToArray();
+
+        // Note: guest time is already counted in user time, so the fields past steal are left out.
+        long At(int index) => index < ticks.Length ? ticks[index] : 0;
+        return new MachineTime(At(0) + At(1) + At(2) + At(5) + At(6), At(3), At(4), At(7));
     }
 
     /// <summary>utime and stime, in clock ticks, from the text of a process's or a thread's <c>stat</c>.</summary>

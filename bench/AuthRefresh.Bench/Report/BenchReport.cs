@@ -38,12 +38,15 @@ public sealed class BenchReport
     public static string TableRow(LoadResult r, string label)
         => Invariant($"{r.Scenario,-9} {r.Concurrency,4}  {label,-14} {r.RequestsPerSecond,8:F0} {r.P50Ms,8:F2} {r.P90Ms,8:F2} {r.P99Ms,8:F2} {r.MaxMs,8:F1}  {Errors(r)}");
 
-    /// <summary>The CPU a request cost each measured process, their sum, and the cores that kept busy.</summary>
+    /// <summary>The CPU a request cost each measured process, their sum, the cores that kept busy, and how the machine's time went.</summary>
     public static string CpuText(LoadResult r)
     {
         var total = r.Cpu.Sum(c => c.TotalUs);
         var parts = r.Cpu.Select(c => Invariant($"{c.Process} {c.TotalUs:N0} µs (user {c.UserUs:N0}, kernel {c.SystemUs:N0})"));
-        return Invariant($"{string.Join("; ", parts)}; in all {total:N0} µs, {total * r.RequestsPerSecond / 1e6:F2} cores busy");
+        var machine = r.Machine is { } m
+            ? Invariant($"; the machine {m.IdlePercent:F1} % idle, {m.IoWaitPercent:F1} % waiting for I/O, {m.StealPercent:F1} % taken by the hypervisor")
+            : "";
+        return Invariant($"{string.Join("; ", parts)}; in all {total:N0} µs, {total * r.RequestsPerSecond / 1e6:F2} cores busy{machine}");
     }
 
     public void Line(string text) => _markdown.AppendLine(text).AppendLine();
