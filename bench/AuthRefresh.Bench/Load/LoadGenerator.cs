@@ -46,10 +46,10 @@ public static class LoadGenerator
     }
 
     /// <summary>
-    /// Reads the processes' CPU time, and the machine's, when counting starts and when it ends, so that it covers the
-    /// same window as the counted requests (those started in it). The readings take a thread of
-    /// their own: workers that answer without yielding would hold the thread pool's threads, and a
-    /// reading that waited for one would come late.
+    /// Reads the processes' CPU time, and the machine's, when counting starts and when it ends, so
+    /// that it covers the same window as the counted requests (those started in it). The readings
+    /// take a thread of their own: workers that answer without yielding would hold the thread
+    /// pool's threads, and a reading that waited for one would come late.
     /// </summary>
     private static Task<(CpuReading Before, CpuReading After)> MeasureCpuAsync(
         IReadOnlyDictionary<string, int> processes, long measureFrom, long end, CancellationToken cancellationToken)
