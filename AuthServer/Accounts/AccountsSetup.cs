@@ -1,5 +1,6 @@
 using AuthRefresh.Shared;
 using AuthServer.Data;
+using AuthServer.Data.Stores;
 using AuthServer.Options;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public static class AccountsSetup
                 options.ClaimsIdentity.EmailClaimType = Claims.Email;
             })
             .AddEntityFrameworkStores<ApplicationDbContext>()
+            .AddUserStore<CompiledUserStore>()
             .AddUserManager<RevokingUserManager>()
             .AddDefaultTokenProviders()
             .AddDefaultUI();

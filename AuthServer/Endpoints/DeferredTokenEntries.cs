@@ -16,6 +16,7 @@ namespace AuthServer.Endpoints;
 /// response leaves. OpenIddict saves each on its own: the redemption of the presented refresh
 /// token, the access token's insert, the refresh token's insert, then its payload. Each is a durable
 /// commit that waits for SQLite's one writer. A sign-in that fails half-way now writes nothing.
+/// The lookup of a presented refresh token is a compiled query.
 /// </summary>
 internal sealed class DeferredTokenStore(
     IMemoryCache cache,
@@ -24,6 +25,34 @@ internal sealed class DeferredTokenStore(
     SignInTokenWrites writes)
     : OpenIddictEntityFrameworkCoreTokenStore(cache, context, options)
 {
+    // Note: the lookup every refresh makes (the presented handle's entry, with its client and
+    // login), compiled once instead of built and looked up on every call.
+    private static readonly Func<DbContext, string, Task<OpenIddictEntityFrameworkCoreToken?>> ByReferenceId =
+        EF.CompileAsyncQuery((DbContext db, string referenceId) =>
+            db.Set<OpenIddictEntityFrameworkCoreToken>()
+                .Include(token => token.Application)
+                .Include(token => token.Authorization)
+                .AsTracking()
+                .FirstOrDefault(token => token.ReferenceId == referenceId));
+
+    public override async ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // An entry this request created or read already is the one to return, unsaved changes included.
+        var db = await Context.GetDbContextAsync(cancellationToken);
+        foreach (var entry in db.ChangeTracker.Entries<OpenIddictEntityFrameworkCoreToken>())
+        {
+            if (string.Equals(entry.Entity.ReferenceId, identifier, StringComparison.Ordinal))
+            {
+                return entry.Entity;
+            }
+        }
+
+        return await ByReferenceId(db, identifier);
+    }
+
     public override async ValueTask CreateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);

@@ -3,6 +3,7 @@ using AuthServer.Accounts;
 using AuthServer.Admin;
 using AuthServer.Clients;
 using AuthServer.Data;
+using AuthServer.Data.Stores;
 using AuthServer.Endpoints;
 using AuthServer.Jobs;
 using AuthServer.Keys;
@@ -67,6 +68,8 @@ public static class AuthServerSetup
             {
                 core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
                 core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, DeferredTokenStore>(ServiceLifetime.Scoped);
+                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>(ServiceLifetime.Scoped);
+                core.ReplaceScopeStore<OpenIddictEntityFrameworkCoreScope, CompiledScopeStore>(ServiceLifetime.Scoped);
             })
             .AddServer(server =>
             {
