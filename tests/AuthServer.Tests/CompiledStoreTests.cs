@@ -95,6 +95,7 @@ public sealed class CompiledStoreTests : IDisposable
         Assert.Equal([UsersSeed.AdminRole, UsersSeed.UserRole], (await users.GetRolesAsync(user)).Order());
         Assert.Empty(await users.GetRolesAsync((await users.FindByIdAsync(lonerId))!));
         Assert.Null(await users.FindByIdAsync(Guid.NewGuid().ToString()));
+        Assert.Null(await users.FindByIdAsync(null!));
     }
 
     [Fact]

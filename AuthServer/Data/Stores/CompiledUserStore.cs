@@ -26,6 +26,10 @@ internal sealed class CompiledUserStore(ApplicationDbContext context, IdentityEr
     {
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
+        if (userId is null)
+        {
+            return null;
+        }
 
         // Note: as FindAsync does, a user this context already tracks is returned as it is,
         // with any changes not saved yet.
