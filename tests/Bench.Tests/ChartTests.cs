@@ -31,9 +31,31 @@ public sealed partial class ChartTests : IDisposable
         Assert.True(api - http >= 14, $"the labels are {api - http:F1} px apart");
     }
 
+    [Fact]
+    public void Labels_on_the_y_axis_start_at_their_point_and_stay_clear_of_the_axis_labels()
+    {
+        // The 08:15 report's sweep: http's 7,618 at one client lay level with the axis's 10,000.
+        var svg = File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"),
+            [Result("http", 1, 7_618), Result("http", 16, 20_002)],
+            "test", new Dictionary<string, double>()));
+
+        var first = Label(svg, "7,618");
+        var axis = Label(svg, "10,000");
+        var other = Label(svg, "20,002");
+
+        Assert.Equal("start", first.Groups["anchor"].Value);
+        Assert.True(X(first) > X(axis) + 8, $"the label starts at {X(first):F1}, the axis label ends at {X(axis):F1}");
+        Assert.Equal("middle", other.Groups["anchor"].Value);
+    }
+
     private static LoadResult Result(string scenario, int concurrency, double rps)
         => new(scenario, concurrency, 10, (long)(rps * 10), rps, 1, 1, 1, 1, new Dictionary<string, long>());
 
     private static double LabelY(string svg, string text)
         => double.Parse(Regex.Match(svg, $"""<text x="[^"]+" y="([^"]+)"[^>]*>{Regex.Escape(text)}</text>""").Groups[1].Value, CultureInfo.InvariantCulture);
+
+    private static Match Label(string svg, string text)
+        => Regex.Match(svg, $"""<text x="(?<x>[^"]+)" y="[^"]+" text-anchor="(?<anchor>[^"]+)"[^>]*>{Regex.Escape(text)}</text>""");
+
+    private static double X(Match label) => double.Parse(label.Groups["x"].Value, CultureInfo.InvariantCulture);
 }

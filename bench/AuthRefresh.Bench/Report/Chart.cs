@@ -85,7 +85,10 @@ public static class Chart
             foreach (var point in points)
             {
                 svg.Append(Invariant($"""<circle cx="{point.X:F1}" cy="{point.Y:F1}" r="4" fill="{color}"/>"""));
-                svg.Append(Invariant($"""<text x="{point.X:F1}" y="{point.Y + point.LabelDy:F1}" text-anchor="middle" font-size="11" fill="{color}">{point.RequestsPerSecond:N0}</text>"""));
+                // Note: a label on the y axis starts at its point, so that it never runs into the
+                // axis's own labels (7,618 beside 10,000 read as "10,000 618").
+                var (labelX, anchor) = point.X <= Left ? (point.X + 6, "start") : (point.X, "middle");
+                svg.Append(Invariant($"""<text x="{labelX:F1}" y="{point.Y + point.LabelDy:F1}" text-anchor="{anchor}" font-size="11" fill="{color}">{point.RequestsPerSecond:N0}</text>"""));
             }
 
             svg.Append(Invariant($"""<rect x="{Width - Right + 20}" y="{legend - 10}" width="14" height="14" fill="{color}"/>"""));
