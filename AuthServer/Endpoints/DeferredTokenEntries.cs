@@ -27,8 +27,8 @@ internal sealed class DeferredTokenStore(
 {
     // Note: the lookup every refresh makes (the presented handle's entry, with its client and
     // login), compiled once instead of built and looked up on every call.
-    private static readonly Func<DbContext, string, Task<OpenIddictEntityFrameworkCoreToken?>> ByReferenceId =
-        EF.CompileAsyncQuery((DbContext db, string referenceId) =>
+    private static readonly Func<DbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreToken?>> ByReferenceId =
+        EF.CompileAsyncQuery((DbContext db, string referenceId, CancellationToken _) =>
             db.Set<OpenIddictEntityFrameworkCoreToken>()
                 .Include(token => token.Application)
                 .Include(token => token.Authorization)
@@ -38,7 +38,6 @@ internal sealed class DeferredTokenStore(
     public override async ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        cancellationToken.ThrowIfCancellationRequested();
 
         // An entry this request created or read already is the one to return, unsaved changes included.
         var db = await Context.GetDbContextAsync(cancellationToken);
@@ -50,7 +49,7 @@ internal sealed class DeferredTokenStore(
             }
         }
 
-        return await ByReferenceId(db, identifier);
+        return await ByReferenceId(db, identifier, cancellationToken);
     }
 
     public override async ValueTask CreateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken)

@@ -17,15 +17,13 @@ internal sealed class CompiledApplicationStore(
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options)
     : OpenIddictEntityFrameworkCoreApplicationStore(cache, context, options)
 {
-    private static readonly Func<DbContext, string, Task<OpenIddictEntityFrameworkCoreApplication?>> ByClientId =
-        EF.CompileAsyncQuery((DbContext db, string clientId) =>
+    private static readonly Func<DbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreApplication?>> ByClientId =
+        EF.CompileAsyncQuery((DbContext db, string clientId, CancellationToken _) =>
             db.Set<OpenIddictEntityFrameworkCoreApplication>().AsTracking().FirstOrDefault(application => application.ClientId == clientId));
 
     public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        return await ByClientId(await Context.GetDbContextAsync(cancellationToken), identifier);
+        return await ByClientId(await Context.GetDbContextAsync(cancellationToken), identifier, cancellationToken);
     }
 }

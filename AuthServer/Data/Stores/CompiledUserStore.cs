@@ -12,8 +12,8 @@ namespace AuthServer.Data.Stores;
 internal sealed class CompiledUserStore(ApplicationDbContext context, IdentityErrorDescriber? describer = null)
     : UserStore<ApplicationUser, IdentityRole, ApplicationDbContext>(context, describer)
 {
-    private static readonly Func<ApplicationDbContext, string, Task<ApplicationUser?>> ById =
-        EF.CompileAsyncQuery((ApplicationDbContext db, string id) => db.Users.FirstOrDefault(user => user.Id == id));
+    private static readonly Func<ApplicationDbContext, string, CancellationToken, Task<ApplicationUser?>> ById =
+        EF.CompileAsyncQuery((ApplicationDbContext db, string id, CancellationToken _) => db.Users.FirstOrDefault(user => user.Id == id));
 
     private static readonly Func<ApplicationDbContext, string, IAsyncEnumerable<string?>> RoleNames =
         EF.CompileAsyncQuery((ApplicationDbContext db, string userId) =>
@@ -33,7 +33,7 @@ internal sealed class CompiledUserStore(ApplicationDbContext context, IdentityEr
 
         // Note: as FindAsync does, a user this context already tracks is returned as it is,
         // with any changes not saved yet.
-        return Context.Users.Local.FindEntry(userId)?.Entity ?? await ById(Context, userId);
+        return Context.Users.Local.FindEntry(userId)?.Entity ?? await ById(Context, userId, cancellationToken);
     }
 
     public override async Task<IList<string>> GetRolesAsync(ApplicationUser user, CancellationToken cancellationToken = default)
