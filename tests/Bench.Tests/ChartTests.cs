@@ -48,6 +48,23 @@ public sealed partial class ChartTests : IDisposable
         Assert.Equal("middle", other.Groups["anchor"].Value);
     }
 
+    [Fact]
+    public void A_label_that_a_target_line_would_cross_goes_below_its_point()
+    {
+        // The 08:15 report's sweep: api's 10,273 at 64 clients lay 13 px under the 15,000 target,
+        // and the target's dashed line ran through its label.
+        var svg = File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"),
+            [Result("api", 1, 5_405), Result("api", 64, 10_273), Result("password", 64, 18)],
+            "test", new Dictionary<string, double> { ["api"] = 15_000 }));
+
+        Assert.True(LabelY(svg, "10,273") > PointY(svg, "10,273"), "the label is above its point, on the target's line");
+        Assert.True(LabelY(svg, "5,405") < PointY(svg, "5,405"), "a label far from the line is not above its point");
+    }
+
+    /// <summary>The height of the point a label belongs to (the circle drawn just before it).</summary>
+    private static double PointY(string svg, string label)
+        => double.Parse(Regex.Match(svg, $"""<circle cx="[^"]+" cy="([^"]+)"[^>]*/><text[^>]*>{Regex.Escape(label)}</text>""").Groups[1].Value, CultureInfo.InvariantCulture);
+
     private static LoadResult Result(string scenario, int concurrency, double rps)
         => new(scenario, concurrency, 10, (long)(rps * 10), rps, 1, 1, 1, 1, new Dictionary<string, long>());
 

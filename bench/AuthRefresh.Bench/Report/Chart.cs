@@ -71,9 +71,11 @@ public static class Chart
             svg.Append(Invariant($"""<text x="{labelX:F1}" y="{y - 5:F1}" text-anchor="middle" font-size="11" fill="{color}">{Escape(scenario)} target {target:N0}</text>"""));
         }
 
-        // A point's label goes below it when another scenario's point sits just above it.
+        // A point's label goes below it when another scenario's point sits just above it, or when
+        // a target's line would run through the label there.
         bool Crowded(LoadResult r) => results.Any(o => o.Scenario != r.Scenario && o.Concurrency == r.Concurrency &&
-            Y(o.RequestsPerSecond) < Y(r.RequestsPerSecond) && Y(r.RequestsPerSecond) - Y(o.RequestsPerSecond) < 24);
+            Y(o.RequestsPerSecond) < Y(r.RequestsPerSecond) && Y(r.RequestsPerSecond) - Y(o.RequestsPerSecond) < 24) ||
+            targets.Any(t => Math.Abs(Y(r.RequestsPerSecond) - 13 - Y(t.Value)) < 8);
 
         var legend = Top + 10;
         foreach (var scenario in results.Select(r => r.Scenario).Distinct())
