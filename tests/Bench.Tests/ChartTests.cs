@@ -68,11 +68,13 @@ public sealed partial class ChartTests : IDisposable
     private static LoadResult Result(string scenario, int concurrency, double rps)
         => new(scenario, concurrency, 10, (long)(rps * 10), rps, 1, 1, 1, 1, new Dictionary<string, long>());
 
-    private static double LabelY(string svg, string text)
-        => double.Parse(Regex.Match(svg, $"""<text x="[^"]+" y="([^"]+)"[^>]*>{Regex.Escape(text)}</text>""").Groups[1].Value, CultureInfo.InvariantCulture);
-
+    /// <summary>The text element that shows <paramref name="text"/>: its position and its anchor.</summary>
     private static Match Label(string svg, string text)
-        => Regex.Match(svg, $"""<text x="(?<x>[^"]+)" y="[^"]+" text-anchor="(?<anchor>[^"]+)"[^>]*>{Regex.Escape(text)}</text>""");
+        => Regex.Match(svg, $"""<text x="(?<x>[^"]+)" y="(?<y>[^"]+)" text-anchor="(?<anchor>[^"]+)"[^>]*>{Regex.Escape(text)}</text>""");
 
-    private static double X(Match label) => double.Parse(label.Groups["x"].Value, CultureInfo.InvariantCulture);
+    private static double LabelY(string svg, string text) => Coordinate(Label(svg, text), "y");
+
+    private static double X(Match label) => Coordinate(label, "x");
+
+    private static double Coordinate(Match label, string axis) => double.Parse(label.Groups[axis].Value, CultureInfo.InvariantCulture);
 }
