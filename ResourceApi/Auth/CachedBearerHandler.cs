@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OpenIddict.Abstractions;
@@ -13,7 +14,8 @@ namespace ResourceApi.Auth;
 /// for a short time (<see cref="ValidationSettings.JwtCacheDuration"/>, or
 /// <see cref="ValidationSettings.IntrospectionCacheDuration"/> in introspection mode), never past
 /// its expiry. Any other request, and any token string not seen before, goes to OpenIddict in full;
-/// challenges and forbids are OpenIddict's, so errors keep their RFC 6750 form.
+/// challenges and forbids are OpenIddict's, so errors keep their RFC 6750 form. OpenIddict's request
+/// is started only then (see <see cref="DeferredValidationSchemes"/>).
 /// </summary>
 /// <remarks>
 /// Caching the outcome of the whole validation, not one step of it, skips OpenIddict's handler
@@ -27,20 +29,21 @@ internal sealed class CachedBearerHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ValidatedTokenCache cache,
-    IOptions<ValidationSettings> settings)
+    IOptions<ValidationSettings> settings,
+    IAuthenticationHandlerProvider handlers)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ResourceApi.CachedBearer";
 
     private const string BearerPrefix = "Bearer ";
+    private const string ValidationScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
 
     /// <summary>Registers the scheme as the default, with OpenIddict's validation behind it.</summary>
     public static void AddScheme(AuthenticationBuilder authentication)
-        => authentication.AddScheme<AuthenticationSchemeOptions, CachedBearerHandler>(SchemeName, options =>
-        {
-            options.ForwardChallenge = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
-            options.ForwardForbid = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
-        });
+    {
+        authentication.AddScheme<AuthenticationSchemeOptions, CachedBearerHandler>(SchemeName, configureOptions: null);
+        authentication.Services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, DeferredValidationSchemes>());
+    }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -55,13 +58,49 @@ internal sealed class CachedBearerHandler(
                 cached, new AuthenticationProperties { ExpiresUtc = cached.GetExpirationDate() }, SchemeName));
         }
 
-        var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        await BeginValidationAsync();
+        var result = await Context.AuthenticateAsync(ValidationScheme);
         if (token is not null && duration > TimeSpan.Zero && result.Succeeded)
         {
             cache.Store(kind, token, result.Principal, duration, result.Principal.GetExpirationDate());
         }
 
         return result;
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        await BeginValidationAsync();
+        await Context.ChallengeAsync(ValidationScheme, properties);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        await BeginValidationAsync();
+        await Context.ForbidAsync(ValidationScheme, properties);
+    }
+
+    /// <summary>
+    /// Starts OpenIddict's validation for this request, as the authentication middleware does for
+    /// a request handler scheme: its authenticate, challenge and forbid need the transaction this
+    /// creates. Once per request; a request that never reaches OpenIddict never pays for it.
+    /// </summary>
+    internal async Task BeginValidationAsync()
+    {
+        if (Context.Features.Get<OpenIddictValidationAspNetCoreFeature>() is not null)
+        {
+            return;
+        }
+
+        var handler = await handlers.GetHandlerAsync(Context, ValidationScheme) as IAuthenticationRequestHandler
+            ?? throw new InvalidOperationException($"The '{ValidationScheme}' scheme is not OpenIddict's validation handler.");
+
+        // Note: OpenIddict's validation has no endpoints, so it answers no request at this stage;
+        // if a later version did, the answer would be lost here, so that is an error, not a guess.
+        if (await handler.HandleRequestAsync())
+        {
+            throw new InvalidOperationException("OpenIddict's validation answered the request when it was started.");
+        }
     }
 
     // Note: the one place OpenIddict's validation reads an access token from by default.

@@ -57,7 +57,7 @@ internal sealed class InsufficientScopeResultHandler : IAuthorizationMiddlewareR
         }
 
         return context.ForbidAsync(
-            OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme,
+            CachedBearerHandler.SchemeName,
             new AuthenticationProperties(new Dictionary<string, string?>
             {
                 [OpenIddictValidationAspNetCoreConstants.Properties.Error] = Errors.InsufficientScope,

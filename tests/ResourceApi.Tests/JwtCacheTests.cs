@@ -2,8 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using AuthRefresh.Testing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using OpenIddict.Validation.AspNetCore;
 
 namespace ResourceApi.Tests;
 
@@ -86,17 +91,83 @@ public sealed class JwtCacheTests(ApiFixture fixture) : IClassFixture<ApiFixture
         Assert.Equal(1, lookups.Count("hit"));
     }
 
-    private (ApiClient Api, CacheLookups Lookups) StartApi(string duration = "00:05:00", FakeTimeProvider? time = null)
+    [Fact]
+    public async Task OpenIddicts_validation_is_started_for_a_miss_or_a_challenge_but_not_for_a_hit()
+    {
+        var started = new ConcurrentQueue<bool>();
+        var (api, lookups) = StartApi(services: services => services.AddSingleton<IStartupFilter>(new RecordValidationStart(started)));
+        var login = await _tokens.LoginAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", login.AccessToken)).Status);
+        var anonymous = await api.GetAsync("/api/notes", token: null);
+
+        Assert.Equal(1, lookups.Count("hit"));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.Equal("Bearer", anonymous.WwwAuthenticate);
+        Assert.Equal([true, false, true], started);
+    }
+
+    [Fact]
+    public async Task The_authentication_middleware_starts_every_request_handler_scheme_but_OpenIddicts_validation()
+    {
+        using var api = new ResourceApiFactory(fixture.AuthServer.Address);
+        var schemes = api.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        Assert.NotNull(await schemes.GetSchemeAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme));
+        Assert.Empty(await schemes.GetRequestHandlerSchemesAsync());
+
+        schemes.AddScheme(new AuthenticationScheme("another", displayName: null, typeof(AnotherRequestHandler)));
+
+        Assert.Equal(["another"], (await schemes.GetRequestHandlerSchemesAsync()).Select(scheme => scheme.Name));
+    }
+
+    private (ApiClient Api, CacheLookups Lookups) StartApi(
+        string duration = "00:05:00", FakeTimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var api = new ResourceApiFactory(fixture.AuthServer.Address, new Dictionary<string, string?>
         {
             ["Validation:JwtCacheDuration"] = duration,
-        }, time);
+        }, time, services);
         _started.Add(api);
         var client = new ApiClient(api.CreateClient());
         var lookups = new CacheLookups(api.Services);
         _started.Add(lookups);
         return (client, lookups);
+    }
+
+    /// <summary>A request handler scheme the middleware would start; never called here.</summary>
+    private sealed class AnotherRequestHandler : IAuthenticationRequestHandler
+    {
+        public Task<bool> HandleRequestAsync() => Task.FromResult(false);
+
+        public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context) => Task.CompletedTask;
+
+        public Task<AuthenticateResult> AuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
+
+        public Task ChallengeAsync(AuthenticationProperties? properties) => Task.CompletedTask;
+
+        public Task ForbidAsync(AuthenticationProperties? properties) => Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Records whether OpenIddict's validation was started for each request, as its answer starts
+    /// (so before the client can see it).
+    /// </summary>
+    private sealed class RecordValidationStart(ConcurrentQueue<bool> started) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, then) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    started.Enqueue(context.Features.Get<OpenIddictValidationAspNetCoreFeature>() is not null);
+                    return Task.CompletedTask;
+                });
+                return then(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>The cache lookups of one ResourceApi (its own meter factory), by result.</summary>
