@@ -1,3 +1,4 @@
+using AuthRefresh.Bench.Load;
 using AuthRefresh.Bench.Suite;
 
 namespace AuthRefresh.Bench;
@@ -6,6 +7,7 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        InlineSocketCompletions.Enable();
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(BenchOptions.Usage);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AuthRefresh.Bench.Load;
 
 namespace AuthRefresh.Bench.Servers;
 
@@ -50,6 +51,7 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(assembly);
         start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
         start.Environment["DOTNET_NOLOGO"] = "1";
+        InlineSocketCompletions.ForServer(start.Environment, InlineSocketCompletions.Inherited);
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
