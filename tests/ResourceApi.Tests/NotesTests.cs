@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using AuthRefresh.Testing;
 
 namespace ResourceApi.Tests;
@@ -69,6 +70,33 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal([first.Json.GetRawText(), second.Json.GetRawText()], afterCreate.Json.EnumerateArray().Select(note => note.GetRawText()));
         Assert.Equal(["first, changed", "second"], afterUpdate.Json.EnumerateArray().Select(note => note.GetProperty("body").GetString()));
         Assert.Equal(["first, changed"], afterDelete.Json.EnumerateArray().Select(note => note.GetProperty("body").GetString()));
+    }
+
+    [Fact]
+    public async Task The_list_is_sent_whole_with_its_length_and_described_in_the_OpenAPI_document()
+    {
+        var token = await NewUserTokenAsync();
+        var created = await _api.PostAsync("/api/notes", token, new { body = "caf\u00e9 <b>&</b> \"quoted\"" });
+        using var http = fixture.Api.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/notes");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        // Note: read before the body, which the content would otherwise measure itself once buffered.
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var sentLength = response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var length) ? length.ToString() : null;
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var document = await _api.GetAsync("/openapi/v1.json", token: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), sentLength);
+        var note = Assert.Single(JsonDocument.Parse(body).RootElement.EnumerateArray());
+        Assert.Equal("caf\u00e9 <b>&</b> \"quoted\"", note.GetProperty("body").GetString());
+        // Note: byte for byte as Created<T> wrote it through the application's JSON options, escapes included.
+        Assert.Equal(created.Json.GetRawText(), note.GetRawText());
+        Assert.Equal(["id", "body", "createdAt", "updatedAt"], note.EnumerateObject().Select(property => property.Name));
+        var ok = document.Json.GetProperty("paths").GetProperty("/api/notes").GetProperty("get").GetProperty("responses").GetProperty("200");
+        Assert.Equal("array", ok.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("type").GetString());
     }
 
     [Theory]
