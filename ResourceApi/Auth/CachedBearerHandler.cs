@@ -52,10 +52,10 @@ internal sealed class CachedBearerHandler(
             : ("jwt", settings.Value.JwtCacheDuration);
 
         var token = BearerToken(Request);
-        if (token is not null && cache.TryGet(kind, token, out var cached))
+        if (token is not null && cache.TryGet(kind, token, out var cached, out var expires))
         {
             return AuthenticateResult.Success(new AuthenticationTicket(
-                cached, new AuthenticationProperties { ExpiresUtc = cached.GetExpirationDate() }, SchemeName));
+                cached, new AuthenticationProperties { ExpiresUtc = expires }, SchemeName));
         }
 
         await BeginValidationAsync();

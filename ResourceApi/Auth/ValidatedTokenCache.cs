@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -26,7 +27,7 @@ internal sealed class ValidatedTokenCache(TimeProvider time, IMeterFactory meter
     private readonly Counter<long> _lookups = meters.Create(MeterName).CreateCounter<long>(
         LookupsCounter, description: "Token cache lookups, by kind (jwt, introspection) and result (hit, miss).");
 
-    public bool TryGet(string kind, string token, out ClaimsPrincipal principal)
+    public bool TryGet(string kind, string token, out ClaimsPrincipal principal, out DateTimeOffset? expires)
     {
         var hit = _cache.TryGetValue(Key(kind, token), out Entry? entry) && entry is not null && entry.Until > time.GetUtcNow();
         _lookups.Add(1, new("kind", kind), new("result", hit ? "hit" : "miss"));
@@ -34,6 +35,7 @@ internal sealed class ValidatedTokenCache(TimeProvider time, IMeterFactory meter
         // Note: each request gets a copy, so that nothing one request does to its principal is seen
         // by the next.
         principal = hit ? entry!.Principal.Clone(_ => true) : null!;
+        expires = hit ? entry!.Expires : null;
         return hit;
     }
 
@@ -49,7 +51,7 @@ internal sealed class ValidatedTokenCache(TimeProvider time, IMeterFactory meter
 
         if (until > now)
         {
-            _cache.Set(Key(kind, token), new Entry(principal.Clone(_ => true), until), new MemoryCacheEntryOptions
+            _cache.Set(Key(kind, token), new Entry(principal.Clone(_ => true), until, expires), new MemoryCacheEntryOptions
             {
                 AbsoluteExpirationRelativeToNow = until - now,
                 Size = 1,
@@ -59,10 +61,29 @@ internal sealed class ValidatedTokenCache(TimeProvider time, IMeterFactory meter
 
     public void Dispose() => _cache.Dispose();
 
+    // Note: built with one allocation, the key itself: the token's bytes, hundreds of them, are
+    // hashed on the stack unless the token is unusually long.
     private static string Key(string kind, string token)
-        => kind + ":" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    {
+        const int StackLimit = 4096;
+        var length = Encoding.UTF8.GetByteCount(token);
+        var rented = length > StackLimit ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> bytes = rented ?? stackalloc byte[length];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(token, bytes)], hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        Span<char> key = stackalloc char[kind.Length + 1 + (2 * SHA256.HashSizeInBytes)];
+        kind.CopyTo(key);
+        key[kind.Length] = ':';
+        Convert.TryToHexString(hash, key[(kind.Length + 1)..], out _);
+        return new string(key);
+    }
 
     // Note: the entry carries its own end as well: MemoryCache only looks at the clock it was
     // built with, and the tests move a fake one.
-    private sealed record Entry(ClaimsPrincipal Principal, DateTimeOffset Until);
+    private sealed record Entry(ClaimsPrincipal Principal, DateTimeOffset Until, DateTimeOffset? Expires);
 }

@@ -52,6 +52,11 @@ public sealed class TokenValidationTests(ApiFixture fixture) : IClassFixture<Api
     public async Task A_malformed_or_unsigned_token_is_refused_with_invalid_token(string token)
         => AssertInvalidToken(await _api.GetAsync("/api/notes", token));
 
+    // Note: longer than the token cache hashes on the stack.
+    [Fact]
+    public async Task A_token_of_5000_characters_is_refused_with_invalid_token()
+        => AssertInvalidToken(await _api.GetAsync("/api/notes", "eyJ" + new string('A', 4997)));
+
     [Fact]
     public async Task A_token_for_another_audience_is_refused()
     {
