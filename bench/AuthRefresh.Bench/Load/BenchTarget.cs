@@ -19,7 +19,8 @@ public sealed class BenchTarget : IDisposable
         AuthServer = authServer;
         ResourceApi = resourceApi;
         Users = users;
-        // Note: keep-alive connections, as many as there are workers; no cookies, no redirects.
+        // Note: the token requests' client (the GET scenarios have their own, HttpGetConnection):
+        // keep-alive connections, as many as there are workers; no cookies, no redirects.
         Http = new HttpClient(new SocketsHttpHandler
         {
             UseCookies = false,
@@ -46,19 +47,6 @@ public sealed class BenchTarget : IDisposable
     public TokenRequests Tokens { get; }
 
     public string UserName(int index) => Users.Name(index % Users.Count);
-
-    /// <summary>Sends <c>GET <paramref name="uri"/></c>, with the access token if there is one, reads the whole answer and returns its status.</summary>
-    public async Task<int> GetAsync(Uri uri, string? accessToken, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (accessToken is not null)
-        {
-            request.Headers.Authorization = new("Bearer", accessToken);
-        }
-
-        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        return (int)response.StatusCode;
-    }
 
     public void Dispose() => Http.Dispose();
 }

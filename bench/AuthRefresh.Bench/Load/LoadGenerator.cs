@@ -24,6 +24,21 @@ public static class LoadGenerator
 
         var workers = await Task.WhenAll(Enumerable.Range(0, settings.Concurrency)
             .Select(i => scenario.CreateWorkerAsync(i, cancellationToken)));
+        try
+        {
+            return await RunAsync(scenario.Name, workers, settings, cancellationToken);
+        }
+        finally
+        {
+            foreach (var worker in workers.OfType<IAsyncDisposable>())
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<LoadResult> RunAsync(string scenario, IWorker[] workers, LoadSettings settings, CancellationToken cancellationToken)
+    {
         if (settings.Ready is { } ready)
         {
             await ready(cancellationToken);
@@ -36,7 +51,7 @@ public static class LoadGenerator
         var records = await Task.WhenAll(workers.Select(worker =>
             Task.Run(() => LoopAsync(worker, measureFrom, end, settings.StopWhen, cancellationToken), cancellationToken)));
 
-        var result = LoadResult.From(scenario.Name, settings, records);
+        var result = LoadResult.From(scenario, settings, records);
         var (before, after) = await cpu;
         return result with
         {

@@ -1,6 +1,9 @@
 namespace AuthRefresh.Bench.Load;
 
-/// <summary>One simulated client: it sends one request at a time, as a real client does.</summary>
+/// <summary>
+/// One simulated client: it sends one request at a time, as a real client does. A worker that is
+/// <see cref="IAsyncDisposable"/> is disposed when its run ends.
+/// </summary>
 public interface IWorker
 {
     /// <summary>Sends one request; returns its HTTP status code (0 when it failed below HTTP).</summary>
@@ -94,7 +97,10 @@ internal sealed class RefreshScenario(BenchTarget target) : IScenario
     }
 }
 
-/// <summary>Each worker gets an access token once, then calls <c>GET /api/notes</c>.</summary>
+/// <summary>
+/// Each worker gets an access token once, then calls <c>GET /api/notes</c> over a connection of
+/// its own (<see cref="HttpGetConnection"/>).
+/// </summary>
 internal sealed class ApiScenario(BenchTarget target) : IScenario
 {
     public string Name => Scenarios.Api;
@@ -107,12 +113,13 @@ internal sealed class ApiScenario(BenchTarget target) : IScenario
         return new Worker(target, accessToken);
     }
 
-    private sealed class Worker(BenchTarget target, string accessToken) : IWorker
+    private sealed class Worker(BenchTarget target, string accessToken) : IWorker, IAsyncDisposable
     {
-        private readonly Uri _notes = new(target.ResourceApi, "api/notes");
+        private readonly HttpGetConnection _notes = new(new Uri(target.ResourceApi, "api/notes"), accessToken);
 
-        public Task<int> SendAsync(CancellationToken cancellationToken)
-            => target.GetAsync(_notes, accessToken, cancellationToken);
+        public Task<int> SendAsync(CancellationToken cancellationToken) => _notes.SendAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => _notes.DisposeAsync();
     }
 }
 
@@ -127,11 +134,12 @@ internal sealed class HttpScenario(BenchTarget target) : IScenario
     public Task<IWorker> CreateWorkerAsync(int index, CancellationToken cancellationToken)
         => Task.FromResult<IWorker>(new Worker(target));
 
-    private sealed class Worker(BenchTarget target) : IWorker
+    private sealed class Worker(BenchTarget target) : IWorker, IAsyncDisposable
     {
-        private readonly Uri _health = new(target.ResourceApi, "health");
+        private readonly HttpGetConnection _health = new(new Uri(target.ResourceApi, "health"), bearerToken: null);
 
-        public Task<int> SendAsync(CancellationToken cancellationToken)
-            => target.GetAsync(_health, accessToken: null, cancellationToken);
+        public Task<int> SendAsync(CancellationToken cancellationToken) => _health.SendAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => _health.DisposeAsync();
     }
 }
