@@ -61,6 +61,24 @@ public sealed partial class ChartTests : IDisposable
         Assert.True(LabelY(svg, "5,405") < PointY(svg, "5,405"), "a label far from the line is not above its point");
     }
 
+    [Fact]
+    public void A_label_with_another_scenario_just_below_and_a_target_just_above_stays_above_with_a_halo()
+    {
+        // The 12:51 report's sweep at one client: http's 10,897 lies 11 px under the api target and
+        // 12 px above api's 7,725; below its point, its label sat across the api's line.
+        var svg = File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"),
+            [
+                Result("password", 1, 8), Result("password", 4, 17),
+                Result("http", 1, 10_897), Result("http", 4, 19_093),
+                Result("api", 1, 7_725), Result("api", 4, 12_221),
+            ],
+            "test", new Dictionary<string, double> { ["api"] = 15_000 }));
+
+        Assert.True(LabelY(svg, "10,897") < PointY(svg, "10,897"), "the http label is below its point, across the api's line");
+        Assert.True(LabelY(svg, "7,725") > PointY(svg, "7,725"), "the api label is above its point, on the http point");
+        Assert.Matches("""<text[^>]*paint-order="stroke"[^>]*>10,897</text>""", svg);
+    }
+
     /// <summary>The height of the point a label belongs to (the circle drawn just before it).</summary>
     private static double PointY(string svg, string label)
         => double.Parse(Regex.Match(svg, $"""<circle cx="[^"]+" cy="([^"]+)"[^>]*/><text[^>]*>{Regex.Escape(label)}</text>""").Groups[1].Value, CultureInfo.InvariantCulture);

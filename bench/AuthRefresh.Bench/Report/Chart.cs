@@ -61,36 +61,51 @@ public static class Chart
         svg.Append(Invariant($"""<text x="{(Left + Width - Right) / 2}" y="{Height - 15}" text-anchor="middle">concurrent clients (workers)</text>"""));
         svg.Append(Invariant($"""<text transform="translate(22 {(Top + Height - Bottom) / 2}) rotate(-90)" text-anchor="middle">requests/s (log scale)</text>"""));
 
+        // Note: what a point's label should not cover, in the chart's pixels: the scenarios' lines,
+        // the points, the targets' labels, the labels placed before it and, if it can, the targets' lines.
+        var obstacles = new List<Box>();
         foreach (var (scenario, target) in targets)
         {
             var color = Colors.GetValueOrDefault(scenario, "#333");
             var y = Y(target);
             svg.Append(Invariant($"""<line x1="{Left}" x2="{Width - Right}" y1="{y:F1}" y2="{y:F1}" stroke="{color}" stroke-width="1.5" stroke-dasharray="6 4"/>"""));
-            // Note: between the first two concurrencies, where no point's label is.
+            // Note: between the first two concurrencies, where no point is.
             var labelX = concurrencies.Length > 1 ? (X(concurrencies[0]) + X(concurrencies[1])) / 2 : Left + 60;
-            svg.Append(Invariant($"""<text x="{labelX:F1}" y="{y - 5:F1}" text-anchor="middle" font-size="11" fill="{color}">{Escape(scenario)} target {target:N0}</text>"""));
+            var text = $"{scenario} target {target.ToString("N0", CultureInfo.InvariantCulture)}";
+            svg.Append(Invariant($"""<text x="{labelX:F1}" y="{y - 5:F1}" text-anchor="middle" font-size="11" fill="{color}" {Halo}>{Escape(text)}</text>"""));
+            obstacles.Add(Box.Around(labelX - (TextWidth(text) / 2), labelX + (TextWidth(text) / 2), y - 5));
         }
 
-        // A point's label goes below it when another scenario's point sits just above it, or when
-        // a target's line would run through the label there.
-        bool Crowded(LoadResult r) => results.Any(o => o.Scenario != r.Scenario && o.Concurrency == r.Concurrency &&
-            Y(o.RequestsPerSecond) < Y(r.RequestsPerSecond) && Y(r.RequestsPerSecond) - Y(o.RequestsPerSecond) < 24) ||
-            targets.Any(t => Math.Abs(Y(r.RequestsPerSecond) - 13 - Y(t.Value)) < 8);
+        var series = results.Select(r => r.Scenario).Distinct()
+            .Select(scenario => (Scenario: scenario, Points: results.Where(r => r.Scenario == scenario).OrderBy(r => r.Concurrency)
+                .Select(r => (X: X(r.Concurrency), Y: Y(r.RequestsPerSecond), r.RequestsPerSecond)).ToList()))
+            .ToList();
+        var lines = series.Select(s => s.Points.Select(p => (p.X, p.Y)).ToArray()).ToList();
+        var targetLines = targets.Values.Select(target => new[] { (X: (double)Left, Y: Y(target)), (X: (double)(Width - Right), Y: Y(target)) }).ToList();
+        obstacles.AddRange(series.SelectMany(s => s.Points).Select(p => new Box(p.X - 4, p.X + 4, p.Y - 4, p.Y + 4)));
 
         var legend = Top + 10;
-        foreach (var scenario in results.Select(r => r.Scenario).Distinct())
+        foreach (var (scenario, points) in series)
         {
             var color = Colors.GetValueOrDefault(scenario, "#333");
-            var points = results.Where(r => r.Scenario == scenario).OrderBy(r => r.Concurrency)
-                .Select(r => (X: X(r.Concurrency), Y: Y(r.RequestsPerSecond), r.RequestsPerSecond, LabelDy: Crowded(r) ? 18 : -9)).ToList();
             svg.Append(Invariant($"""<polyline fill="none" stroke="{color}" stroke-width="2.5" points="{string.Join(' ', points.Select(p => Invariant($"{p.X:F1},{p.Y:F1}")))}"/>"""));
             foreach (var point in points)
             {
                 svg.Append(Invariant($"""<circle cx="{point.X:F1}" cy="{point.Y:F1}" r="4" fill="{color}"/>"""));
                 // Note: a label on the y axis starts at its point, so that it never runs into the
                 // axis's own labels (7,618 beside 10,000 read as "10,000 618").
-                var (labelX, anchor) = point.X <= Left ? (point.X + 6, "start") : (point.X, "middle");
-                svg.Append(Invariant($"""<text x="{labelX:F1}" y="{point.Y + point.LabelDy:F1}" text-anchor="{anchor}" font-size="11" fill="{color}">{point.RequestsPerSecond:N0}</text>"""));
+                var text = point.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture);
+                var width = TextWidth(text);
+                var (labelX, anchor, from) = point.X <= Left ? (point.X + 6, "start", point.X + 6) : (point.X, "middle", point.X - (width / 2));
+                // Note: best where it covers nothing; else where it covers a target's line only,
+                // which its halo hides; else above.
+                var dy = LabelOffsets.Cast<double?>().FirstOrDefault(offset =>
+                        !Box.Around(from, from + width, point.Y + offset!.Value).HitsAny(obstacles, lines.Concat(targetLines)))
+                    ?? LabelOffsets.Cast<double?>().FirstOrDefault(offset =>
+                        !Box.Around(from, from + width, point.Y + offset!.Value).HitsAny(obstacles, lines))
+                    ?? LabelOffsets[0];
+                obstacles.Add(Box.Around(from, from + width, point.Y + dy));
+                svg.Append(Invariant($"""<text x="{labelX:F1}" y="{point.Y + dy:F1}" text-anchor="{anchor}" font-size="11" fill="{color}" {Halo}>{text}</text>"""));
             }
 
             svg.Append(Invariant($"""<rect x="{Width - Right + 20}" y="{legend - 10}" width="14" height="14" fill="{color}"/>"""));
@@ -141,7 +156,50 @@ public static class Chart
         }
     }
 
+    /// <summary>Where a point's label may go: its baseline's offset from the point, above, then below.</summary>
+    private static readonly double[] LabelOffsets = [-9, 18];
+
+    // Note: a white outline under every label's text, so that a line it must cross does not run through its figures.
+    private const string Halo = """stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke" """;
+
+    // Note: an 11 px sans-serif figure or comma is at most about 6.2 px wide.
+    private static double TextWidth(string text) => text.Length * 6.2;
+
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A rectangle in the chart's pixels (y grows downwards).</summary>
+    private sealed record Box(double Left, double Right, double Top, double Bottom)
+    {
+        /// <summary>The box of an 11 px label whose baseline is at <paramref name="baseline"/>.</summary>
+        public static Box Around(double left, double right, double baseline) => new(left, right, baseline - 9, baseline + 2);
+
+        public bool HitsAny(IEnumerable<Box> boxes, IEnumerable<(double X, double Y)[]> lines)
+            => boxes.Any(b => b.Left < Right && Left < b.Right && b.Top < Bottom && Top < b.Bottom) || lines.Any(Crosses);
+
+        // Note: a polyline crosses the box if, over the box's width, its height reaches the box's.
+        private bool Crosses((double X, double Y)[] line)
+        {
+            for (var i = 0; i + 1 < line.Length; i++)
+            {
+                var (a, b) = (line[i], line[i + 1]);
+                var from = Math.Max(Left, a.X);
+                var to = Math.Min(Right, b.X);
+                if (from > to || b.X <= a.X)
+                {
+                    continue;
+                }
+
+                double At(double x) => a.Y + ((b.Y - a.Y) * (x - a.X) / (b.X - a.X));
+                var (low, high) = (Math.Min(At(from), At(to)), Math.Max(At(from), At(to)));
+                if (low < Bottom && Top < high + 1)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     private static string Escape(string text) => System.Security.SecurityElement.Escape(text);
 }
