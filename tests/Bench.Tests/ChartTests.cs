@@ -17,13 +17,8 @@ public sealed partial class ChartTests : IDisposable
     {
         // The quoted report's sweep at 16 clients: on a scale from 10 to 100,000 (password's 18/s
         // sets its foot), http's 22,960 and api's 17,214 lie 11 px apart.
-        var svg = File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"),
-            [
-                Result("password", 1, 13), Result("password", 16, 18),
-                Result("http", 1, 10_500), Result("http", 16, 22_960),
-                Result("api", 1, 6_029), Result("api", 16, 17_214),
-            ],
-            "test", new Dictionary<string, double> { ["api"] = 15_000 }));
+        var svg = Draw(15_000, Result("password", 1, 13), Result("password", 16, 18),
+            Result("http", 1, 10_500), Result("http", 16, 22_960), Result("api", 1, 6_029), Result("api", 16, 17_214));
 
         var http = LabelY(svg, "22,960");
         var api = LabelY(svg, "17,214");
@@ -35,9 +30,7 @@ public sealed partial class ChartTests : IDisposable
     public void Labels_on_the_y_axis_start_at_their_point_and_stay_clear_of_the_axis_labels()
     {
         // The 08:15 report's sweep: http's 7,618 at one client lay level with the axis's 10,000.
-        var svg = File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"),
-            [Result("http", 1, 7_618), Result("http", 16, 20_002)],
-            "test", new Dictionary<string, double>()));
+        var svg = Draw(apiTarget: null, Result("http", 1, 7_618), Result("http", 16, 20_002));
 
         var first = Label(svg, "7,618");
         var axis = Label(svg, "10,000");
@@ -53,9 +46,7 @@ public sealed partial class ChartTests : IDisposable
     {
         // The 08:15 report's sweep: api's 10,273 at 64 clients lay 13 px under the 15,000 target,
         // and the target's dashed line ran through its label.
-        var svg = File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"),
-            [Result("api", 1, 5_405), Result("api", 64, 10_273), Result("password", 64, 18)],
-            "test", new Dictionary<string, double> { ["api"] = 15_000 }));
+        var svg = Draw(15_000, Result("api", 1, 5_405), Result("api", 64, 10_273), Result("password", 64, 18));
 
         Assert.True(LabelY(svg, "10,273") > PointY(svg, "10,273"), "the label is above its point, on the target's line");
         Assert.True(LabelY(svg, "5,405") < PointY(svg, "5,405"), "a label far from the line is not above its point");
@@ -66,18 +57,18 @@ public sealed partial class ChartTests : IDisposable
     {
         // The 12:51 report's sweep at one client: http's 10,897 lies 11 px under the api target and
         // 12 px above api's 7,725; below its point, its label sat across the api's line.
-        var svg = File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"),
-            [
-                Result("password", 1, 8), Result("password", 4, 17),
-                Result("http", 1, 10_897), Result("http", 4, 19_093),
-                Result("api", 1, 7_725), Result("api", 4, 12_221),
-            ],
-            "test", new Dictionary<string, double> { ["api"] = 15_000 }));
+        var svg = Draw(15_000, Result("password", 1, 8), Result("http", 1, 10_897), Result("http", 4, 19_093),
+            Result("api", 1, 7_725), Result("api", 4, 12_221));
 
         Assert.True(LabelY(svg, "10,897") < PointY(svg, "10,897"), "the http label is below its point, across the api's line");
         Assert.True(LabelY(svg, "7,725") > PointY(svg, "7,725"), "the api label is above its point, on the http point");
         Assert.Matches("""<text[^>]*paint-order="stroke"[^>]*>10,897</text>""", svg);
     }
+
+    /// <summary>The chart of <paramref name="results"/>, with the api target's line if there is one.</summary>
+    private string Draw(double? apiTarget, params LoadResult[] results)
+        => File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"), results, "test",
+            apiTarget is { } target ? new Dictionary<string, double> { ["api"] = target } : new Dictionary<string, double>()));
 
     /// <summary>The height of the point a label belongs to (the circle drawn just before it).</summary>
     private static double PointY(string svg, string label)
