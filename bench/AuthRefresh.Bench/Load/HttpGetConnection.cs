@@ -37,9 +37,15 @@ public sealed class HttpGetConnection(Uri uri, string? bearerToken) : IAsyncDisp
         {
             return await ExchangeAsync(_deadline.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Note: an answer may still be on its way, so the connection is not used again.
             Close();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
             throw new IOException($"No answer within {Timeout.TotalSeconds:0} s.");
         }
         finally
