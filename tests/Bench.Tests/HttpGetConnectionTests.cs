@@ -108,6 +108,24 @@ public sealed class HttpGetConnectionTests
         Assert.Equal(200, next);
     }
 
+    [Fact]
+    public async Task A_request_on_a_connection_the_server_closed_while_idle_is_sent_again_on_a_new_one()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/health");
+        var requests = new List<string>();
+        var server = ServeAsync(listener, requests, [[Head + "Content-Length: 2\r\n\r\nok"], ["HTTP/1.1 204 No Content\r\n\r\n"]]);
+        await using var connection = new HttpGetConnection(address, bearerToken: null);
+
+        var first = await connection.SendAsync(CancellationToken.None);
+        var second = await connection.SendAsync(CancellationToken.None);
+        await server.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([200, 204], [first, second]);
+        Assert.Equal(2, requests.Count);
+    }
+
     // Note: one connection per list of answers; each answer follows one request, then the server closes.
     private static async Task ServeAsync(TcpListener listener, List<string> requests, string[][] connections)
     {
