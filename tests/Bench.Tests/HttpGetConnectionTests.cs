@@ -65,15 +65,10 @@ public sealed class HttpGetConnectionTests
     [Fact]
     public async Task A_connection_is_kept_while_the_server_keeps_it_and_replaced_after_close()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/api/notes");
-        var requests = new List<string>();
-        var server = ServeAsync(listener, requests, [
+        using var server = new ScriptedServer("/api/notes",
             [Head + "Content-Length: 2\r\n\r\nok", Head + "Transfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"],
-            ["HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"],
-        ]);
-        await using var connection = new HttpGetConnection(address, bearerToken: "token-1");
+            ["HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"]);
+        await using var connection = new HttpGetConnection(server.Address, bearerToken: "token-1");
 
         int[] statuses = [
             await connection.SendAsync(CancellationToken.None),
@@ -81,29 +76,23 @@ public sealed class HttpGetConnectionTests
             await connection.SendAsync(CancellationToken.None),
             await connection.SendAsync(CancellationToken.None),
         ];
-        await server.WaitAsync(TimeSpan.FromSeconds(10));
+        await server.Done.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal([200, 200, 503, 401], statuses);
-        Assert.All(requests, request => Assert.Equal(
-            $"GET /api/notes HTTP/1.1\r\nHost: 127.0.0.1:{address.Port}\r\nAuthorization: Bearer token-1\r\n\r\n", request));
-        Assert.Equal(4, requests.Count);
+        Assert.All(server.Requests, request => Assert.Equal(
+            $"GET /api/notes HTTP/1.1\r\nHost: 127.0.0.1:{server.Address.Port}\r\nAuthorization: Bearer token-1\r\n\r\n", request));
+        Assert.Equal(4, server.Requests.Count);
     }
 
     [Fact]
     public async Task A_server_that_closes_mid_answer_is_an_IO_error_and_the_next_request_reconnects()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/health");
-        var server = ServeAsync(listener, [], [
-            [Head + "Content-Length: 10\r\n\r\ncut"],
-            [Head + "Content-Length: 2\r\n\r\nok"],
-        ]);
-        await using var connection = new HttpGetConnection(address, bearerToken: null);
+        using var server = new ScriptedServer("/health", [Head + "Content-Length: 10\r\n\r\ncut"], [Head + "Content-Length: 2\r\n\r\nok"]);
+        await using var connection = new HttpGetConnection(server.Address, bearerToken: null);
 
         await Assert.ThrowsAsync<IOException>(() => connection.SendAsync(CancellationToken.None));
         var next = await connection.SendAsync(CancellationToken.None);
-        await server.WaitAsync(TimeSpan.FromSeconds(10));
+        await server.Done.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(200, next);
     }
@@ -111,32 +100,50 @@ public sealed class HttpGetConnectionTests
     [Fact]
     public async Task A_request_on_a_connection_the_server_closed_while_idle_is_sent_again_on_a_new_one()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/health");
-        var requests = new List<string>();
-        var server = ServeAsync(listener, requests, [[Head + "Content-Length: 2\r\n\r\nok"], ["HTTP/1.1 204 No Content\r\n\r\n"]]);
-        await using var connection = new HttpGetConnection(address, bearerToken: null);
+        using var server = new ScriptedServer("/health", [Head + "Content-Length: 2\r\n\r\nok"], ["HTTP/1.1 204 No Content\r\n\r\n"]);
+        await using var connection = new HttpGetConnection(server.Address, bearerToken: null);
 
-        var first = await connection.SendAsync(CancellationToken.None);
-        var second = await connection.SendAsync(CancellationToken.None);
-        await server.WaitAsync(TimeSpan.FromSeconds(10));
+        int[] statuses = [await connection.SendAsync(CancellationToken.None), await connection.SendAsync(CancellationToken.None)];
+        await server.Done.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal([200, 204], [first, second]);
-        Assert.Equal(2, requests.Count);
+        Assert.Equal([200, 204], statuses);
+        Assert.Equal(2, server.Requests.Count);
     }
 
-    // Note: one connection per list of answers; each answer follows one request, then the server closes.
-    private static async Task ServeAsync(TcpListener listener, List<string> requests, string[][] connections)
+    /// <summary>
+    /// A server on 127.0.0.1 that plays a script: one connection per list of answers, each answer
+    /// after one request, then it closes that connection.
+    /// </summary>
+    private sealed class ScriptedServer : IDisposable
     {
-        foreach (var answers in connections)
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+
+        public ScriptedServer(string path, params string[][] connections)
         {
-            using var client = await listener.AcceptTcpClientAsync();
-            var stream = client.GetStream();
-            foreach (var answer in answers)
+            _listener.Start();
+            Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}{path}");
+            Done = ServeAsync(connections);
+        }
+
+        public Uri Address { get; }
+
+        public List<string> Requests { get; } = [];
+
+        public Task Done { get; }
+
+        public void Dispose() => _listener.Dispose();
+
+        private async Task ServeAsync(string[][] connections)
+        {
+            foreach (var answers in connections)
             {
-                requests.Add(await ReadRequestAsync(stream));
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(answer));
+                using var client = await _listener.AcceptTcpClientAsync();
+                var stream = client.GetStream();
+                foreach (var answer in answers)
+                {
+                    Requests.Add(await ReadRequestAsync(stream));
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(answer));
+                }
             }
         }
     }
