@@ -7,9 +7,9 @@ namespace AuthRefresh.Bench.Load;
 /// <summary>
 /// One keep-alive HTTP/1.1 connection that sends a prepared <c>GET</c>, one at a time, and reads
 /// each answer whole: the client of the <c>api</c> and <c>http</c> scenarios, whose requests never
-/// change. It does what a keep-alive client must (framing by Content-Length or chunks, a new
-/// connection after <c>Connection: close</c> or a failure, the request sent again once when the
-/// server closed an idle connection) and nothing else.
+/// change, and so itself their worker. It does what a keep-alive client must (framing by
+/// Content-Length or chunks, a new connection after <c>Connection: close</c> or a failure, the
+/// request sent again once when the server closed an idle connection) and nothing else.
 /// </summary>
 /// <remarks>
 /// Note: the load generator shares the two cores with the servers, so what it spends per request is
@@ -18,7 +18,7 @@ namespace AuthRefresh.Bench.Load;
 /// per API call (14–19 in user mode) against 19–23 (7–9 in user mode; the rest is the kernel's,
 /// which any client pays).
 /// </remarks>
-public sealed class HttpGetConnection(Uri uri, string? bearerToken) : IAsyncDisposable
+public sealed class HttpGetConnection(Uri uri, string? bearerToken) : IWorker, IAsyncDisposable
 {
     /// <summary>How long an answer may take, as the token requests' <see cref="HttpClient"/> allows.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

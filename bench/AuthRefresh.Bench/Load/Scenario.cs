@@ -98,8 +98,8 @@ internal sealed class RefreshScenario(BenchTarget target) : IScenario
 }
 
 /// <summary>
-/// Each worker gets an access token once, then calls <c>GET /api/notes</c> over a connection of
-/// its own (<see cref="HttpGetConnection"/>).
+/// Each worker gets an access token once, then calls <c>GET /api/notes</c>: the worker is a
+/// connection of its own (<see cref="HttpGetConnection"/>).
 /// </summary>
 internal sealed class ApiScenario(BenchTarget target) : IScenario
 {
@@ -110,16 +110,7 @@ internal sealed class ApiScenario(BenchTarget target) : IScenario
         var answer = await target.Tokens.PasswordAsync(target.UserName(index), cancellationToken);
         var accessToken = answer.AccessToken
             ?? throw new InvalidOperationException($"The password grant gave {answer.Status} and no access token.");
-        return new Worker(target, accessToken);
-    }
-
-    private sealed class Worker(BenchTarget target, string accessToken) : IWorker, IAsyncDisposable
-    {
-        private readonly HttpGetConnection _notes = new(new Uri(target.ResourceApi, "api/notes"), accessToken);
-
-        public Task<int> SendAsync(CancellationToken cancellationToken) => _notes.SendAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => _notes.DisposeAsync();
+        return new HttpGetConnection(new Uri(target.ResourceApi, "api/notes"), accessToken);
     }
 }
 
@@ -132,14 +123,5 @@ internal sealed class HttpScenario(BenchTarget target) : IScenario
     public string Name => Scenarios.Http;
 
     public Task<IWorker> CreateWorkerAsync(int index, CancellationToken cancellationToken)
-        => Task.FromResult<IWorker>(new Worker(target));
-
-    private sealed class Worker(BenchTarget target) : IWorker, IAsyncDisposable
-    {
-        private readonly HttpGetConnection _health = new(new Uri(target.ResourceApi, "health"), bearerToken: null);
-
-        public Task<int> SendAsync(CancellationToken cancellationToken) => _health.SendAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => _health.DisposeAsync();
-    }
+        => Task.FromResult<IWorker>(new HttpGetConnection(new Uri(target.ResourceApi, "health"), bearerToken: null));
 }
