@@ -97,13 +97,12 @@ public static class Chart
                 var text = point.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture);
                 var width = TextWidth(text);
                 var (labelX, anchor, from) = point.X <= Left ? (point.X + 6, "start", point.X + 6) : (point.X, "middle", point.X - (width / 2));
+                double? FirstClear(IEnumerable<(double X, double Y)[]> avoid) => LabelOffsets.Cast<double?>()
+                    .FirstOrDefault(offset => !Box.Around(from, from + width, point.Y + offset!.Value).HitsAny(obstacles, avoid));
+
                 // Note: best where it covers nothing; else where it covers a target's line only,
                 // which its halo hides; else above.
-                var dy = LabelOffsets.Cast<double?>().FirstOrDefault(offset =>
-                        !Box.Around(from, from + width, point.Y + offset!.Value).HitsAny(obstacles, lines.Concat(targetLines)))
-                    ?? LabelOffsets.Cast<double?>().FirstOrDefault(offset =>
-                        !Box.Around(from, from + width, point.Y + offset!.Value).HitsAny(obstacles, lines))
-                    ?? LabelOffsets[0];
+                var dy = FirstClear(lines.Concat(targetLines)) ?? FirstClear(lines) ?? LabelOffsets[0];
                 obstacles.Add(Box.Around(from, from + width, point.Y + dy));
                 svg.Append(Invariant($"""<text x="{labelX:F1}" y="{point.Y + dy:F1}" text-anchor="{anchor}" font-size="11" fill="{color}" {Halo}>{text}</text>"""));
             }
