@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace AuthRefresh.Shared;
 
@@ -16,8 +17,8 @@ namespace AuthRefresh.Shared;
 /// Microsoft.Data.Sqlite answers SQLITE_BUSY by sleeping 150 ms before it tries again: under load,
 /// most requests that write wait a multiple of 150 ms. A queue in the process hands the lock from
 /// one writer to the next without sleeping. <c>PRAGMA busy_timeout</c> (set on every connection)
-/// makes SQLite itself wait for the other writers: explicit transactions and other processes,
-/// such as the admin commands.
+/// makes SQLite itself wait for the other writers: other processes, such as the admin commands,
+/// and explicit transactions that do not take their turn with <see cref="EnterAsync"/>.
 /// </remarks>
 public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInterceptor
 {
@@ -26,9 +27,33 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInter
     // The contexts saving now: each releases the gate once, whichever way its save ends.
     private readonly ConcurrentDictionary<DbContext, byte> _holders = new(ReferenceEqualityComparer.Instance);
 
-    // Note: explicit transactions (rare: deletions, migrations) are left to busy_timeout, and a
-    // SaveChanges inside one must not wait for the gate.
+    // Note: a SaveChanges inside an explicit transaction must not wait for the gate: the
+    // transaction took its turn (EnterAsync) or is left to busy_timeout (migrations, deletions).
     private static bool InTransaction(DbContext? context) => context?.Database.CurrentTransaction is not null;
+
+    /// <summary>
+    /// Waits for the turn of an explicit write transaction on <paramref name="context"/>'s database
+    /// and holds it until the result is disposed. A context without a gate (not SQLite) gets its
+    /// turn at once: the database orders its writers itself.
+    /// </summary>
+    public static async ValueTask<Turn> EnterAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var gate = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?
+            .Interceptors?.OfType<SqliteWriteGate>().FirstOrDefault();
+        if (gate is null)
+        {
+            return default;
+        }
+
+        await gate._gate.WaitAsync(cancellationToken);
+        return new Turn(gate._gate);
+    }
+
+    /// <summary>A held turn of <see cref="EnterAsync"/>; disposing it lets the next writer in.</summary>
+    public readonly struct Turn(SemaphoreSlim? gate) : IDisposable
+    {
+        public void Dispose() => gate?.Release();
+    }
 
     // The native connections that have their busy timeout: a pooled connection is opened again for
     // every query, but the setting stays with the native handle, so it is set once per handle.

@@ -124,9 +124,10 @@ public static class TokenEndpoint
         }
 
         // Note: the principal is re-created from the user as they are now, so that a changed
-        // name, email or role is not copied from the old token.
+        // name, email or role is not copied from the old token. The scopes and their audiences are
+        // the login's, as granted.
         var principal = await services.Identities.CreateForUserAsync(
-            user, refreshPrincipal.GetScopes(), authenticatedAt!.Value, cancellationToken);
+            user, refreshPrincipal.GetScopes(), authenticatedAt!.Value, cancellationToken, refreshPrincipal.GetResources());
 
         // The new refresh token never outlives the login's absolute cap.
         if (remaining < services.Tokens.Value.RefreshTokenIdleLifetime)

@@ -20,8 +20,14 @@ public sealed class TokenIdentityFactory(
     /// <summary>Private claim of the refresh token: the user's security stamp when it was issued.</summary>
     public string SecurityStampClaim => identityOptions.Value.ClaimsIdentity.SecurityStampClaimType;
 
+    /// <summary>
+    /// The identity of <paramref name="user"/> for <paramref name="scopes"/>. The audiences are those
+    /// of the scopes, unless <paramref name="resources"/> gives them: a refresh keeps the ones its
+    /// login was granted, as it keeps its scopes.
+    /// </summary>
     public async Task<ClaimsPrincipal> CreateForUserAsync(
-        ApplicationUser user, IEnumerable<string> scopes, DateTimeOffset authenticatedAt, CancellationToken cancellationToken)
+        ApplicationUser user, IEnumerable<string> scopes, DateTimeOffset authenticatedAt, CancellationToken cancellationToken,
+        IEnumerable<string>? resources = null)
     {
         var identity = NewIdentity();
         identity.SetClaim(Claims.Subject, await users.GetUserIdAsync(user))
@@ -34,7 +40,7 @@ public sealed class TokenIdentityFactory(
         identity.AddClaim(new Claim(Claims.AuthenticationTime,
             authenticatedAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
 
-        return await FinishAsync(identity, scopes, cancellationToken);
+        return await FinishAsync(identity, scopes, resources, cancellationToken);
     }
 
     public async Task<ClaimsPrincipal> CreateForClientAsync(
@@ -45,7 +51,7 @@ public sealed class TokenIdentityFactory(
 
         // Note: a client acting for itself has no user to sign in (openid) and no login to keep
         // alive (offline_access): RFC 6749 §4.4.3 says no refresh token should be issued.
-        return await FinishAsync(identity, scopes.Except([Scopes.OpenId, Scopes.OfflineAccess]), cancellationToken);
+        return await FinishAsync(identity, scopes.Except([Scopes.OpenId, Scopes.OfflineAccess]), resources: null, cancellationToken);
     }
 
     /// <summary>The time the login started, carried from token to token.</summary>
@@ -59,15 +65,21 @@ public sealed class TokenIdentityFactory(
         nameType: Claims.Name,
         roleType: Claims.Role);
 
-    private async Task<ClaimsPrincipal> FinishAsync(ClaimsIdentity identity, IEnumerable<string> scopes, CancellationToken cancellationToken)
+    private async Task<ClaimsPrincipal> FinishAsync(
+        ClaimsIdentity identity, IEnumerable<string> scopes, IEnumerable<string>? resources, CancellationToken cancellationToken)
     {
         var granted = scopes.ToHashSet(StringComparer.Ordinal);
         identity.SetScopes(granted);
 
-        var resources = new List<string>();
-        await foreach (var resource in scopeManager.ListResourcesAsync([.. granted], cancellationToken))
+        if (resources is null)
         {
-            resources.Add(resource);
+            var listed = new List<string>();
+            await foreach (var resource in scopeManager.ListResourcesAsync([.. granted], cancellationToken))
+            {
+                listed.Add(resource);
+            }
+
+            resources = listed;
         }
 
         identity.SetResources(resources);

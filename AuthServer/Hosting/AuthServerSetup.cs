@@ -8,6 +8,7 @@ using AuthServer.Endpoints;
 using AuthServer.Jobs;
 using AuthServer.Keys;
 using AuthServer.Options;
+using AuthServer.Tokens;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,7 +52,6 @@ public static class AuthServerSetup
         services.AddScoped<ClientSeeder>();
         services.AddScoped<UsersSeed>();
         services.AddScoped<TokenIdentityFactory>();
-        services.AddScoped<SignInTokenWrites>();
         services.AddScoped<AdminAudit>();
         builder.AddPruneJob();
 
@@ -67,7 +67,6 @@ public static class AuthServerSetup
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
-                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, DeferredTokenStore>(ServiceLifetime.Scoped);
                 core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>(ServiceLifetime.Scoped);
                 core.ReplaceScopeStore<OpenIddictEntityFrameworkCoreScope, CompiledScopeStore>(ServiceLifetime.Scoped);
             })
@@ -83,10 +82,7 @@ public static class AuthServerSetup
                     .AllowClientCredentialsFlow();
 
                 server.RegisterScopes(ScopeCatalog.Names);
-                server.AddEventHandler(RecordRefreshTokenReuse.Descriptor);
-                server.AddEventHandler(SkipIdentityTokenStorage.Descriptor);
-                server.AddEventHandler(GatherTokenWrites.Descriptor);
-                server.AddEventHandler(SaveTokenEntries.Descriptor);
+                server.UseStoredTokens();
 
                 // Signed, not encrypted: any JWT library can validate the access tokens from the
                 // JWKS (RFC 9068). Refresh tokens are reference tokens: the client holds a random

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using AuthRefresh.Testing;
 using AuthServer.Data;
 using AuthServer.Data.Stores;
-using AuthServer.Endpoints;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,9 +11,10 @@ using OpenIddict.EntityFrameworkCore.Models;
 namespace AuthServer.Tests;
 
 /// <summary>
-/// The lookups every token request makes are compiled queries in stores of this project. Each
-/// must find what OpenIddict's and Identity's own queries find: here they are compared with plain
-/// EF Core queries over the same database.
+/// The lookups every token request makes are compiled queries in stores of this project (the
+/// token entries' are plain SQL, <c>TokenLedgerTests</c>). Each must find what OpenIddict's and
+/// Identity's own queries find: here they are compared with plain EF Core queries over the same
+/// database.
 /// </summary>
 public sealed class CompiledStoreTests : IDisposable
 {
@@ -35,7 +35,6 @@ public sealed class CompiledStoreTests : IDisposable
 
         Assert.IsType<CompiledApplicationStore>(services.GetRequiredService<IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication>>());
         Assert.IsType<CompiledScopeStore>(services.GetRequiredService<IOpenIddictScopeStore<OpenIddictEntityFrameworkCoreScope>>());
-        Assert.IsType<DeferredTokenStore>(services.GetRequiredService<IOpenIddictTokenStore<OpenIddictEntityFrameworkCoreToken>>());
         Assert.IsType<CompiledUserStore>(services.GetRequiredService<IUserStore<ApplicationUser>>());
     }
 
@@ -114,7 +113,7 @@ public sealed class CompiledStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refresh_token_is_found_by_its_handle_with_its_client_and_login()
+    public async Task OpenIddicts_own_token_manager_finds_a_refresh_token_by_its_handle_with_its_client_and_login()
     {
         var login = await _factory.CreateTokenClient().LoginAsync();
         using var scope = _factory.Services.CreateScope();

@@ -53,8 +53,8 @@ public sealed class TokenWritesTests : IDisposable
     public async Task A_refresh_whose_token_another_request_redeemed_meanwhile_still_saves_its_new_tokens()
     {
         // Another request redeems the same token between this one's read and its save, so the
-        // save's redemption finds the row changed. OpenIddict ignores that conflict for refresh
-        // tokens (it is what concurrent requests within the reuse leeway look like).
+        // save's conditional redemption finds it redeemed already. Within the reuse leeway that is
+        // a concurrent presentation: this request still stores and answers with the successor.
         var redeemer = new RedeemElsewhere();
         using var factory = new AuthServerFactory(services: services =>
         {
@@ -105,7 +105,7 @@ public sealed class TokenWritesTests : IDisposable
 
     /// <summary>
     /// When armed, marks the presented refresh token redeemed from another scope (another
-    /// request, as far as the database can tell) right after OpenIddict redeemed it in this one.
+    /// request, as far as the database can tell) right after this one marked it for redemption.
     /// </summary>
     private sealed class RedeemElsewhere : IOpenIddictServerHandler<ProcessSignInContext>
     {
@@ -141,14 +141,18 @@ public sealed class TokenWritesTests : IDisposable
     }
 
     /// <summary>
-    /// The saves EF Core completes on the database in <c>folder</c>: each is one write transaction
-    /// (a single statement commits by itself, several in a transaction EF opens).
+    /// The write transactions committed on the database in <c>folder</c> through EF Core: each
+    /// transaction committed (one the server begins, or one EF Core opens for a save of several
+    /// statements), and each save of one statement, which commits by itself.
     /// </summary>
     private sealed class SaveCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
     {
         private readonly string _folder;
         private readonly IDisposable _all;
         private readonly ConcurrentBag<IDisposable> _subscriptions = [];
+
+        // The saves under way outside a transaction, and whether EF Core committed one for them.
+        private readonly ConcurrentDictionary<DbContext, bool> _saves = new(ReferenceEqualityComparer.Instance);
         private int _count;
 
         public SaveCounter(string folder)
@@ -169,10 +173,32 @@ public sealed class TokenWritesTests : IDisposable
 
         public void OnNext(KeyValuePair<string, object?> value)
         {
-            if (value.Key == CoreEventId.SaveChangesCompleted.Name && value.Value is SaveChangesCompletedEventData { Context: { } context } &&
-                context.Database.GetConnectionString()?.Contains(_folder, StringComparison.Ordinal) == true)
+            switch (value.Value)
             {
-                Interlocked.Increment(ref _count);
+                case DbContextEventData { Context: { } context } when value.Key == CoreEventId.SaveChangesStarting.Name && IsWatched(context):
+                    if (context.Database.CurrentTransaction is null)
+                    {
+                        _saves[context] = false;
+                    }
+
+                    break;
+
+                case TransactionEndEventData { Context: { } context } when value.Key == RelationalEventId.TransactionCommitted.Name && IsWatched(context):
+                    Interlocked.Increment(ref _count);
+                    if (_saves.ContainsKey(context))
+                    {
+                        _saves[context] = true;
+                    }
+
+                    break;
+
+                case SaveChangesCompletedEventData { Context: { } context } when value.Key == CoreEventId.SaveChangesCompleted.Name:
+                    if (_saves.TryRemove(context, out var committed) && !committed)
+                    {
+                        Interlocked.Increment(ref _count);
+                    }
+
+                    break;
             }
         }
 
@@ -192,5 +218,8 @@ public sealed class TokenWritesTests : IDisposable
                 subscription.Dispose();
             }
         }
+
+        private bool IsWatched(DbContext context)
+            => context.Database.GetConnectionString()?.Contains(_folder, StringComparison.Ordinal) == true;
     }
 }

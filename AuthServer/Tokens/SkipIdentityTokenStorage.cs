@@ -2,7 +2,7 @@ using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
-namespace AuthServer.Endpoints;
+namespace AuthServer.Tokens;
 
 /// <summary>
 /// Identity tokens are not stored. OpenIddict stores every token it issues, but nothing here ever
