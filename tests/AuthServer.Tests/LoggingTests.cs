@@ -38,4 +38,35 @@ public sealed class LoggingTests
             }
         }
     }
+
+    [Fact]
+    public async Task Outside_Development_a_refused_refresh_is_logged_once_and_a_granted_one_not_at_all()
+    {
+        // The benchmark's environment: Production's settings (appsettings.json), plain HTTP.
+        var logs = new LogCapture();
+        using var factory = new AuthServerFactory(
+            new Dictionary<string, string?>
+            {
+                ["Clients:sample-client:Secret"] = "a-production-secret-of-at-least-32-chars",
+                ["Clients:resource-api:Secret"] = "another-production-secret-of-32-chars",
+            },
+            environment: "Benchmark",
+            services: services => services.AddLogging(logging => logging.AddProvider(logs)));
+        var client = factory.CreateTokenClient();
+        var login = await client.LoginAsync(await TestUsers.CreateAsync(factory), TestUsers.Password);
+
+        var before = logs.Entries.Count;
+        var refreshed = await client.RefreshAsync(login.RefreshToken!);
+        var granted = logs.Entries.Skip(before).ToList();
+        before = logs.Entries.Count;
+        await client.RefreshAsync("not-a-token");
+        var refused = logs.Entries.Skip(before).ToList();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, refreshed.Status);
+        Assert.DoesNotContain(granted, entry => entry.Contains("OpenIddict", StringComparison.Ordinal));
+        var entry = Assert.Single(refused, entry => entry.Contains("refused", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("invalid_grant", entry, StringComparison.Ordinal);
+        Assert.Contains(TokenClient.PublicClient, entry, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-token", entry, StringComparison.Ordinal);
+    }
 }
