@@ -90,7 +90,7 @@ public sealed class BenchServers : IAsyncDisposable
 
     private static string Secret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -115,7 +115,8 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"{Name} did not become healthy on {Address}. The end of {LogPath}:{Environment.NewLine}{tail}");
     }
 
-    private static void Write(StreamWriter log, string? line)
+    /// <summary>Writes one line of a process's output to its log (both streams write to it).</summary>
+    internal static void Write(StreamWriter log, string? line)
     {
         if (line is null)
         {
@@ -128,18 +129,21 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => StopAsync(_process, _log);
+
+    /// <summary>Kills a server process (and its children), then closes its log.</summary>
+    internal static async ValueTask StopAsync(Process process, StreamWriter log)
     {
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
 
-        _process.Dispose();
-        lock (_log)
+        process.Dispose();
+        lock (log)
         {
-            _log.Dispose();
+            log.Dispose();
         }
     }
 }

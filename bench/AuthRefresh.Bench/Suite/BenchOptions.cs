@@ -28,6 +28,9 @@ public sealed record BenchOptions
           --users 256           users seeded for the password grant
           --tokens 1000000      stored tokens for the growth run
           --out artifacts/bench results.jsonl, report.md, chart.svg/png and the servers' logs
+          --peer                the refresh runs alternate with runs of node-oidc-provider (bench/peer,
+                                installed with npm on first use), and the report gives the ratio
+                                (report always does)
         """;
 
     public IReadOnlyList<string> Commands { get; init; } = ["report"];
@@ -48,6 +51,9 @@ public sealed record BenchOptions
 
     public string Out { get; init; } = Path.Combine("artifacts", "bench");
 
+    /// <summary>Whether refresh runs alternate with runs of the peer, node-oidc-provider.</summary>
+    public bool Peer { get; init; }
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -58,6 +64,12 @@ public sealed record BenchOptions
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
                 commands.Add(arg);
+                continue;
+            }
+
+            if (arg == "--peer")
+            {
+                options = options with { Peer = true };
                 continue;
             }
 

@@ -28,6 +28,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
 
     private readonly string _out = Path.GetFullPath(options.Out, repositoryRoot);
     private readonly BenchReport _report = new();
+    private bool _withPeer = options.Peer;
     private Limits.Limits? _limits;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -39,6 +40,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
             switch (command)
             {
                 case "report":
+                    _withPeer = true;
                     MeasureLimits();
                     foreach (var scenario in Scenarios.All)
                     {
@@ -99,15 +101,26 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
     {
         var limits = MeasureLimits();
         await using var session = await StartAsync(scenario, cancellationToken);
+        await using var peer = scenario == Scenarios.Refresh && _withPeer
+            ? await StartPeerAsync(session, cancellationToken)
+            : null;
         foreach (var concurrency in concurrencies)
         {
             var runs = new List<LoadResult>();
+            var peerRuns = new List<LoadResult>();
             var ceilings = new List<HashRate>();
             for (var run = 1; run <= options.Runs; run++)
             {
                 if (scenario != Scenarios.Password)
                 {
+                    // Note: the peer's runs alternate with ours, so that this machine's drift over
+                    // the minutes they take falls on both alike, and each ratio is of neighbours.
                     runs.Add(await LoadAsync(session, scenario, concurrency, run.ToString(CultureInfo.InvariantCulture), cancellationToken));
+                    if (peer is not null)
+                    {
+                        peerRuns.Add(await PeerLoadAsync(peer, concurrency, run.ToString(CultureInfo.InvariantCulture), cancellationToken));
+                    }
+
                     continue;
                 }
 
@@ -122,6 +135,52 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
             var median = LoadResult.Median(runs);
             Print(median, "median");
             _report.Scenario(median, runs, limits, ceilings);
+            if (peerRuns.Count > 0)
+            {
+                Print(LoadResult.Median(peerRuns), "peer median");
+                _report.Peer(runs, peerRuns);
+            }
+        }
+    }
+
+    /// <summary>The peer, node-oidc-provider, with the session's users, warmed up with the refresh scenario.</summary>
+    private async Task<Peer> StartPeerAsync(Session session, CancellationToken cancellationToken)
+    {
+        Console.WriteLine("Starting the peer, node-oidc-provider (bench/peer)...");
+        var server = await PeerServer.StartAsync(repositoryRoot, session.Target.Users, session.Folder, cancellationToken);
+        var peer = new Peer(server, new BenchTarget(server.Address, session.Target.ResourceApi, session.Target.Users));
+        Console.WriteLine(Invariant($"Warming the peer up: refresh, {PeerWarmUp.TotalSeconds:F0} s (not measured)..."));
+        await LoadGenerator.RunAsync(Scenarios.Create(Scenarios.Refresh, peer.Target), new LoadSettings(16, PeerWarmUp, TimeSpan.Zero), cancellationToken);
+        return peer;
+    }
+
+    // Node's JIT settles within seconds; the warm-up also fills its store as ours is filled.
+    private static readonly TimeSpan PeerWarmUp = TimeSpan.FromSeconds(20);
+
+    private async Task<LoadResult> PeerLoadAsync(Peer peer, int concurrency, string label, CancellationToken cancellationToken)
+    {
+        var result = await LoadGenerator.RunAsync(
+            Scenarios.Create(Scenarios.Refresh, peer.Target),
+            new LoadSettings(concurrency, options.Duration, options.WarmUp)
+            {
+                CpuOf = new Dictionary<string, int>
+                {
+                    [PeerServer.Name] = peer.Server.ProcessId,
+                    [BenchServers.LoadGeneratorName] = Environment.ProcessId,
+                },
+            },
+            cancellationToken);
+        Print(result, "peer " + label);
+        await File.AppendAllTextAsync(Path.Combine(_out, "results.jsonl"), (result with { Scenario = "refresh-peer" }).ToJson() + Environment.NewLine, cancellationToken);
+        return result;
+    }
+
+    private sealed record Peer(PeerServer Server, BenchTarget Target) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Target.Dispose();
+            await Server.DisposeAsync();
         }
     }
 
