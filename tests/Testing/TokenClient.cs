@@ -13,6 +13,8 @@ public sealed class TokenClient(HttpClient http)
     public const string PublicClient = "public-client";
     public const string ResourceApi = "resource-api";
     public const string ResourceApiSecret = "dev-resource-api-secret";
+    /// <summary>The demo users' password (Development's demo data).</summary>
+    public const string DemoPassword = "Pass123$";
     public const string AllScopes = "openid profile email roles offline_access notes";
 
     public HttpClient Http { get; } = http;
@@ -50,7 +52,7 @@ public sealed class TokenClient(HttpClient http)
     }
 
     /// <summary>Signs in with the password grant and expects success.</summary>
-    public async Task<OAuthResponse> LoginAsync(string username = "alice", string password = "Pass123$", string scope = AllScopes)
+    public async Task<OAuthResponse> LoginAsync(string username = "alice", string password = DemoPassword, string scope = AllScopes)
     {
         var response = await PasswordAsync(username, password, scope);
         Assert.True(response.Status == HttpStatusCode.OK, $"login failed: {response.Raw}");

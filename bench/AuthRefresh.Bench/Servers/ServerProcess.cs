@@ -5,8 +5,9 @@ using AuthRefresh.Bench.Load;
 namespace AuthRefresh.Bench.Servers;
 
 /// <summary>
-/// One of the apps, started from its Release build in its own project folder (so that its
-/// appsettings.json is read), with its output written to a log file.
+/// One of the apps, started from its build in its own project folder (so that its appsettings.json
+/// is read), with its output written to a log file. The build is the one of the calling program's
+/// configuration: Release for the benchmark, Debug for the tests that start servers as processes.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -30,14 +31,18 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The configuration this program was built in, so the one of the apps it starts.</summary>
+    public static string BuildConfiguration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+
     public static async Task<ServerProcess> StartAsync(
         string repositoryRoot, string name, int port, IReadOnlyDictionary<string, string> settings, string logFolder, CancellationToken cancellationToken)
     {
         var projectFolder = Path.Combine(repositoryRoot, name);
-        var assembly = Path.Combine(projectFolder, "bin", "Release", "net10.0", name + ".dll");
+        var assembly = Path.Combine(projectFolder, "bin", BuildConfiguration, "net10.0", name + ".dll");
         if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException($"{assembly} is missing: build the solution in Release first (bench.sh does).", assembly);
+            throw new FileNotFoundException($"{assembly} is missing: build the solution in {BuildConfiguration} first (bench.sh does).", assembly);
         }
 
         var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
@@ -129,9 +134,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the process with SIGKILL, as a crash would: nothing of it runs after this.</summary>
     public ValueTask DisposeAsync() => StopAsync(_process, _log);
 
-    /// <summary>Kills a server process (and its children), then closes its log.</summary>
+    /// <summary>Kills a server process (and its children) with SIGKILL, then closes its log.</summary>
     internal static async ValueTask StopAsync(Process process, StreamWriter log)
     {
         if (!process.HasExited)
