@@ -7,8 +7,8 @@ namespace AuthServer.Accounts;
 /// <summary>
 /// ASP.NET Core Identity's user manager, which also revokes every token of a user when their
 /// password is changed, reset or removed, when they are locked out (by failed passwords or by an
-/// administrator), when they are deleted, and when their security stamp is renewed ("sign out
-/// everywhere"). Identity UI, the admin area and the commands all go through it, so no path
+/// administrator), when their roles change, when they are deleted, and when their security stamp
+/// is renewed ("sign out everywhere"). Identity UI, the admin area and the commands all go through it, so no path
 /// forgets the revocation. (A refresh also checks the security stamp; revoking makes the access
 /// tokens inactive at introspection too, without waiting for them to expire.)
 /// </summary>
@@ -49,6 +49,20 @@ public sealed class RevokingUserManager(
         var result = await base.AccessFailedAsync(user);
         return result.Succeeded && await IsLockedOutAsync(user) ? await RevokeIfSucceededAsync(user, "locked out", result) : result;
     }
+
+    // Note: a login's tokens carry the roles it was granted with; a role taken away must not live
+    // on in them, and one given is picked up at the next sign-in.
+    public override async Task<IdentityResult> AddToRoleAsync(ApplicationUser user, string role)
+        => await RevokeIfSucceededAsync(user, "roles changed", await base.AddToRoleAsync(user, role));
+
+    public override async Task<IdentityResult> AddToRolesAsync(ApplicationUser user, IEnumerable<string> roles)
+        => await RevokeIfSucceededAsync(user, "roles changed", await base.AddToRolesAsync(user, roles));
+
+    public override async Task<IdentityResult> RemoveFromRoleAsync(ApplicationUser user, string role)
+        => await RevokeIfSucceededAsync(user, "roles changed", await base.RemoveFromRoleAsync(user, role));
+
+    public override async Task<IdentityResult> RemoveFromRolesAsync(ApplicationUser user, IEnumerable<string> roles)
+        => await RevokeIfSucceededAsync(user, "roles changed", await base.RemoveFromRolesAsync(user, roles));
 
     public override async Task<IdentityResult> DeleteAsync(ApplicationUser user)
     {
