@@ -127,6 +127,7 @@ public static class AuthServerSetup
     public static void UseAuthServer(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseProtocolBodyLimit();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -20,7 +20,12 @@ public static class TokenValidationSetup
         services.AddOpenIddict().AddValidation(validation =>
         {
             validation.UseSystemNetHttp();
-            validation.UseAspNetCore();
+            // Note: only the Authorization header carries a token (RFC 6750 §2.1). A token in a form
+            // body (§2.2) would make every request's body be read and parsed before it is
+            // authenticated, and one in the query string (§2.3) ends up in logs.
+            validation.UseAspNetCore()
+                .DisableAccessTokenExtractionFromBodyForm()
+                .DisableAccessTokenExtractionFromQueryString();
             validation.AddEventHandler(SigningKeyRefresher.Descriptor);
         });
 
