@@ -49,15 +49,56 @@ public static class SqliteDatabase
             connection.DataSource = Path.Combine(builder.Environment.ContentRootPath, source);
         }
 
-        if (Path.GetDirectoryName(connection.DataSource) is { Length: > 0 } folder)
+        if (connection.DataSource is { Length: > 0 } file && file != ":memory:")
         {
-            Directory.CreateDirectory(folder);
+            OwnerOnly(file);
         }
 
         // Note: WAL (set at migration) lets readers work beside the one writer; the busy timeout
         // makes a writer wait for the lock instead of failing with SQLITE_BUSY.
         connection.DefaultTimeout = 30;
         return connection.ToString();
+    }
+
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Makes the database file (and its folder, when this creates it) readable by its owner only:
+    /// it holds password hashes, tokens and the key ring. SQLite gives its -wal and -shm files the
+    /// database file's permissions. An existing file open to others is closed to them.
+    /// </summary>
+    private static void OwnerOnly(string file)
+    {
+        if (Path.GetDirectoryName(file) is { Length: > 0 } folder && !Directory.Exists(folder))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, OwnerReadWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if (!File.Exists(file))
+        {
+            using var created = new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite });
+            return;
+        }
+
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))
+        {
+            if ((File.GetUnixFileMode(path) & ~(OwnerReadWrite | UnixFileMode.UserExecute)) != 0)
+            {
+                File.SetUnixFileMode(path, OwnerReadWrite);
+            }
+        }
     }
 
     /// <summary>Applies the migrations and switches the database to the WAL journal.</summary>

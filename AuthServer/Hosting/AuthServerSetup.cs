@@ -9,7 +9,6 @@ using AuthServer.Jobs;
 using AuthServer.Keys;
 using AuthServer.Options;
 using AuthServer.Tokens;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,9 +39,7 @@ public static class AuthServerSetup
         services.TryAddSingleton(TimeProvider.System);
         builder.AddSqliteDbContext<ApplicationDbContext>(ConnectionStringName, options => options.UseOpenIddict());
 
-        services.AddDataProtection()
-            .SetApplicationName("AuthRefresh.AuthServer")
-            .PersistKeysToDbContext<ApplicationDbContext>();
+        builder.AddDatabaseKeyRing<ApplicationDbContext>("AuthRefresh.AuthServer");
 
         builder.AddAccounts();
 

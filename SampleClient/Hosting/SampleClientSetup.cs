@@ -2,7 +2,6 @@ using System.Security.Claims;
 using AuthRefresh.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Client;
 using SampleClient.Notes;
@@ -23,9 +22,7 @@ public static class SampleClientSetup
         services.AddSingleton(TimeProvider.System);
         builder.AddSqliteDbContext<SampleClientDbContext>(ConnectionStringName);
 
-        services.AddDataProtection()
-            .SetApplicationName("AuthRefresh.SampleClient")
-            .PersistKeysToDbContext<SampleClientDbContext>();
+        builder.AddDatabaseKeyRing<SampleClientDbContext>("AuthRefresh.SampleClient");
 
         services.AddOpenIddict().AddClient(client =>
         {
