@@ -6,6 +6,7 @@ namespace EndToEnd.Tests;
 /// <summary>
 /// The three services on real Kestrel ports on 127.0.0.1, each with its own SQLite file and
 /// real HTTP between them, and Debian's Chromium driven by Playwright (no browser download).
+/// Ports and files are the site's for its whole life, so that the apps can be restarted.
 /// </summary>
 public abstract class Site : IAsyncLifetime
 {
@@ -13,6 +14,12 @@ public abstract class Site : IAsyncLifetime
 
     private readonly Dictionary<string, string?> _authServerSettings;
     private readonly Dictionary<string, string?> _sampleClientSettings;
+    private readonly TempDirectory _authServerData = new();
+    private readonly TempDirectory _apiData = new();
+    private readonly TempDirectory _clientData = new();
+    private readonly int _authServerPort = AuthServerFactory.FreePort();
+    private readonly int _apiPort = AuthServerFactory.FreePort();
+    private readonly int _clientPort = AuthServerFactory.FreePort();
     private IPlaywright? _playwright;
 
     protected Site(Dictionary<string, string?>? authServerSettings = null, Dictionary<string, string?>? sampleClientSettings = null)
@@ -33,10 +40,7 @@ public abstract class Site : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        AuthServer = new AuthServerFactory(_authServerSettings);
-        Api = new ResourceApiFactory(AuthServer.Address);
-        Client = new SampleClientFactory(AuthServer.Address, Api.Address, _sampleClientSettings);
-        _ = Client.Address;
+        StartApps();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -48,13 +52,37 @@ public abstract class Site : IAsyncLifetime
         });
     }
 
+    /// <summary>Stops all three apps and starts them again on the same ports and database files.</summary>
+    public void RestartApps()
+    {
+        StopApps();
+        StartApps();
+    }
+
+    private void StartApps()
+    {
+        AuthServer = new AuthServerFactory(_authServerSettings, _authServerData.Path, port: _authServerPort);
+        Api = new ResourceApiFactory(AuthServer.Address, databaseDirectory: _apiData.Path, port: _apiPort);
+        Client = new SampleClientFactory(AuthServer.Address, Api.Address, _sampleClientSettings, _clientData.Path, _clientPort);
+        _ = Client.Address;
+    }
+
+    private void StopApps()
+    {
+        Client.Dispose();
+        Api.Dispose();
+        AuthServer.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
     public async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         _playwright?.Dispose();
-        Client.Dispose();
-        Api.Dispose();
-        AuthServer.Dispose();
+        StopApps();
+        _clientData.Dispose();
+        _apiData.Dispose();
+        _authServerData.Dispose();
     }
 }
 
