@@ -50,7 +50,7 @@ public sealed class RefreshFamilyTests : IDisposable
         {
             var login = await client.LoginAsync(scope: "openid offline_access notes");
 
-            var answers = await AtOnceAsync(64, () => client.RefreshAsync(login.RefreshToken!));
+            var answers = await AtOnce.RunAsync(64, () => client.RefreshAsync(login.RefreshToken!));
 
             Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
             var successor = Assert.Single(answers.Select(a => a.RefreshToken).Distinct());
@@ -73,7 +73,7 @@ public sealed class RefreshFamilyTests : IDisposable
         {
             var login = await client.LoginAsync(scope: "openid offline_access notes");
 
-            var answers = await AtOnceAsync(64, () => client.RefreshAsync(login.RefreshToken!));
+            var answers = await AtOnce.RunAsync(64, () => client.RefreshAsync(login.RefreshToken!));
 
             Assert.All(answers, answer => Assert.True(answer.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, answer.Raw));
             var granted = answers.Where(a => a.Status == HttpStatusCode.OK).ToList();
@@ -115,7 +115,7 @@ public sealed class RefreshFamilyTests : IDisposable
             _time.Advance(TimeSpan.FromSeconds(11));
 
             var replay = client.RefreshAsync(login.RefreshToken!);
-            var refreshes = AtOnceAsync(8, () => client.RefreshAsync(live.RefreshToken!));
+            var refreshes = AtOnce.RunAsync(8, () => client.RefreshAsync(live.RefreshToken!));
             var answers = (await refreshes).Append(await replay).ToList();
 
             Assert.All(answers, answer => Assert.True(answer.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, answer.Raw));
@@ -186,19 +186,6 @@ public sealed class RefreshFamilyTests : IDisposable
         // Another login of the same user is another grant.
         Assert.True(await IsActiveAsync(client, other.AccessToken!));
         Assert.Equal(HttpStatusCode.OK, (await client.RefreshAsync(other.RefreshToken!)).Status);
-    }
-
-    /// <summary>Sends <paramref name="count"/> requests released at the same moment.</summary>
-    private static async Task<OAuthResponse[]> AtOnceAsync(int count, Func<Task<OAuthResponse>> send)
-    {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var requests = Enumerable.Range(0, count).Select(async _ =>
-        {
-            await start.Task;
-            return await send();
-        }).ToList();
-        start.SetResult();
-        return await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     private static async Task<bool> IsActiveAsync(TokenClient client, string accessToken)

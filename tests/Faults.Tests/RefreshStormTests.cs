@@ -30,7 +30,7 @@ public sealed class RefreshStormTests : IAsyncLifetime
             var login = await client.LoginAsync(scope: "openid offline_access notes");
             Remember(login);
 
-            var answers = await AtOnceAsync(Concurrency, () => client.RefreshAsync(login.RefreshToken!));
+            var answers = await AtOnce.RunAsync(Concurrency, () => client.RefreshAsync(login.RefreshToken!));
             foreach (var answer in answers)
             {
                 Remember(answer);
@@ -64,16 +64,4 @@ public sealed class RefreshStormTests : IAsyncLifetime
         "SELECT t.Type || ':' || t.Status FROM OpenIddictTokens t WHERE t.AuthorizationId = $login " +
         "UNION ALL SELECT 'login:' || Status FROM OpenIddictAuthorizations WHERE Id = $login",
         ("$login", Jwt.Read(accessToken).GetClaim("oi_au_id").Value));
-
-    internal static async Task<OAuthResponse[]> AtOnceAsync(int count, Func<Task<OAuthResponse>> send)
-    {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var requests = Enumerable.Range(0, count).Select(async _ =>
-        {
-            await start.Task;
-            return await send();
-        }).ToList();
-        start.SetResult();
-        return await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(90));
-    }
 }
