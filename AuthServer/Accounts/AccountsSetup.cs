@@ -3,6 +3,7 @@ using AuthServer.Data;
 using AuthServer.Data.Stores;
 using AuthServer.Options;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -34,6 +35,8 @@ public static class AccountsSetup
             .AddDefaultTokenProviders()
             .AddDefaultUI();
         services.AddScoped<UserTokenRevoker>();
+        services.AddSingleton<PasswordHashingThreads>();
+        services.Replace(ServiceDescriptor.Scoped<IPasswordHasher<ApplicationUser>, LowPriorityPasswordHasher>());
         services.AddOptions<IdentityOptions>().Configure<IOptions<LockoutSettings>, IOptions<EmailSettings>>((identity, lockout, email) =>
         {
             identity.Lockout.MaxFailedAccessAttempts = lockout.Value.MaxFailedAttempts;

@@ -1,5 +1,6 @@
 using AuthServer.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.UI.Services;
 using Microsoft.Extensions.Options;
 
 namespace AuthServer.Accounts;
@@ -22,7 +23,8 @@ public sealed class RevokingUserManager(
     IdentityErrorDescriber errors,
     IServiceProvider services,
     ILogger<UserManager<ApplicationUser>> logger,
-    UserTokenRevoker revoker)
+    UserTokenRevoker revoker,
+    IEmailSender emails)
     : UserManager<ApplicationUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     public override async Task<IdentityResult> ChangePasswordAsync(ApplicationUser user, string currentPassword, string newPassword)
@@ -47,7 +49,33 @@ public sealed class RevokingUserManager(
     {
         // Note: Identity locks the account inside this call, without going through SetLockoutEndDateAsync.
         var result = await base.AccessFailedAsync(user);
-        return result.Succeeded && await IsLockedOutAsync(user) ? await RevokeIfSucceededAsync(user, "locked out", result) : result;
+        if (!result.Succeeded || !await IsLockedOutAsync(user))
+        {
+            return result;
+        }
+
+        await TellOwnerOfLockoutAsync(user);
+        return await RevokeIfSucceededAsync(user, "locked out", result);
+    }
+
+    /// <summary>
+    /// The one who learns that failed passwords locked an account: its owner, by email (sign-in
+    /// answers a locked account as a wrong password, so that a guesser learns nothing).
+    /// </summary>
+    private async Task TellOwnerOfLockoutAsync(ApplicationUser user)
+    {
+        if (await GetEmailAsync(user) is not { Length: > 0 } email)
+        {
+            return;
+        }
+
+        var until = await GetLockoutEndDateAsync(user);
+        await emails.SendEmailAsync(
+            email,
+            "Your AuthRefresh account is locked",
+            $"<p>After {Options.Lockout.MaxFailedAccessAttempts} failed sign-in attempts your account " +
+            $"<b>{System.Net.WebUtility.HtmlEncode(user.UserName)}</b> is locked until {until:u}, and its sessions were ended.</p>" +
+            "<p>If this was not you, someone may be guessing your password: reset it with \"Forgot your password?\" on the sign-in page.</p>");
     }
 
     // Note: a login's tokens carry the roles it was granted with; a role taken away must not live

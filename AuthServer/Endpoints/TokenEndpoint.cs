@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using AuthRefresh.Shared;
+using AuthServer.Accounts;
 using AuthServer.Data;
+using AuthServer.Hosting;
 using AuthServer.Options;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -32,6 +34,10 @@ public static class TokenEndpoint
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
         var cancellationToken = context.RequestAborted;
+        if (services.Limits.TryClient(request.ClientId) is { } clientWait)
+        {
+            return new TemporarilyUnavailable(StatusCodes.Status429TooManyRequests, clientWait, "Too many requests from this client");
+        }
 
         if (request.IsPasswordGrantType())
         {
@@ -56,19 +62,35 @@ public static class TokenEndpoint
     private static async Task<IResult> PasswordAsync(
         OpenIddictRequest request, TokenServices services, CancellationToken cancellationToken)
     {
+        if (services.Limits.TryUser(request.Username!) is { } userWait)
+        {
+            return new TemporarilyUnavailable(StatusCodes.Status429TooManyRequests, userWait, "Too many sign-in attempts for this username");
+        }
+
+        // Note: no hash is computed without a turn; past the queue the answer is immediate.
+        using var turn = await services.Hashing.EnterAsync(cancellationToken);
+        if (turn is null)
+        {
+            return new TemporarilyUnavailable(StatusCodes.Status429TooManyRequests, TimeSpan.FromSeconds(1), RateLimitingSetup.PasswordsBusy);
+        }
+
         var user = await FindUserAsync(services.Users, request.Username!);
         if (user is null)
         {
             // Note: the hash is computed anyway, so that an unknown user takes as long to answer
             // as a wrong password and cannot be told apart by timing.
-            services.PasswordHasher.VerifyHashedPassword(new ApplicationUser(), UnknownUserHash.Value, request.Password!);
+            PasswordHashingGate.VerifyDecoy(services.PasswordHasher, request.Password!);
             return Reject(Errors.InvalidGrant, TokenErrors.InvalidCredentials);
         }
 
         var check = await services.SignIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: true);
         if (check.IsLockedOut)
         {
-            return Reject(Errors.InvalidGrant, TokenErrors.LockedOut);
+            // Note: a locked account answers as a wrong password does, in as much time (Identity
+            // does not verify a locked account's password): only its owner, told by email, and
+            // the administrators learn of the lockout, not whoever is guessing.
+            PasswordHashingGate.VerifyDecoy(services.PasswordHasher, request.Password!);
+            return Reject(Errors.InvalidGrant, TokenErrors.InvalidCredentials);
         }
 
         if (check.IsNotAllowed)
@@ -170,13 +192,6 @@ public static class TokenEndpoint
                 [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
             }),
             [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-
-    /// <summary>A hash of a random password, computed once, to verify against for unknown users.</summary>
-    private static class UnknownUserHash
-    {
-        public static readonly string Value = new PasswordHasher<ApplicationUser>()
-            .HashPassword(new ApplicationUser(), Guid.NewGuid().ToString());
-    }
 }
 
 /// <summary>What the token endpoint needs, resolved per request.</summary>
@@ -187,4 +202,6 @@ internal sealed record TokenServices(
     IOpenIddictApplicationManager Applications,
     TokenIdentityFactory Identities,
     IOptions<TokensOptions> Tokens,
-    TimeProvider Time);
+    TimeProvider Time,
+    PasswordHashingGate Hashing,
+    TokenRequestLimits Limits);

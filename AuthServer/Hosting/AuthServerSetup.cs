@@ -29,6 +29,8 @@ public static class AuthServerSetup
         services.AddValidatedOptions<TokensOptions>(TokensOptions.SectionName);
         services.AddValidatedOptions<LockoutSettings>(LockoutSettings.SectionName);
         services.AddValidatedOptions<RateLimitSettings>(RateLimitSettings.SectionName);
+        services.AddValidatedOptions<PasswordHashingSettings>(PasswordHashingSettings.SectionName);
+        services.AddSingleton<PasswordHashingGate>();
         services.AddValidatedOptions<PruningSettings>(PruningSettings.SectionName);
         services.AddValidatedOptions<DemoDataSettings>(DemoDataSettings.SectionName);
         services.AddValidatedOptions<ServerSettings>(ServerSettings.SectionName);
@@ -127,6 +129,7 @@ public static class AuthServerSetup
         app.UseProtocolBodyLimit();
         app.UseRouting();
         app.UseRateLimiter();
+        app.UsePasswordShedding();
         app.UseAuthentication();
         app.UseAuthorization();
 

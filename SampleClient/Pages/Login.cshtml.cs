@@ -14,7 +14,6 @@ namespace SampleClient.Pages;
 public sealed class LoginModel(TokenSessionService sessions, IOptions<SampleClientSettings> settings, TimeProvider time) : PageModel
 {
     public const string InvalidCredentials = "Invalid username or password";
-    public const string LockedOut = "This account is locked. Try again later.";
     public const string TwoFactor = "This account uses two-factor authentication, which password sign-in cannot check.";
     public const string Unreachable = "The sign-in service cannot be reached. Try again later.";
     public const string SignedOut = "You have been signed out";
@@ -72,7 +71,6 @@ public sealed class LoginModel(TokenSessionService sessions, IOptions<SampleClie
         {
             Error = exception.ErrorDescription switch
             {
-                TokenErrors.LockedOut => LockedOut,
                 TokenErrors.TwoFactorRequired => TwoFactor,
                 _ => InvalidCredentials,
             };

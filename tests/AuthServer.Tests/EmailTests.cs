@@ -32,6 +32,30 @@ public sealed class EmailTests
         Assert.Contains("Confirm your email", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_account_locked_by_failed_passwords_is_told_to_its_owner_by_email()
+    {
+        using var smtp = new LoopbackSmtpServer();
+        using var factory = new AuthServerFactory(new Dictionary<string, string?>
+        {
+            ["Email:From"] = "AuthRefresh <accounts@authrefresh.test>",
+            ["Email:Smtp:Host"] = "127.0.0.1",
+            ["Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:Smtp:EnableSsl"] = "false",
+        });
+        var user = await TestUsers.CreateAsync(factory);
+        var client = factory.CreateTokenClient();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PasswordAsync(user, "wrong");
+        }
+
+        var message = await smtp.NextMessageAsync();
+        Assert.Contains($"RCPT TO:<{user}@example.com>", message, StringComparison.Ordinal);
+        Assert.Contains("Your AuthRefresh account is locked", message, StringComparison.Ordinal);
+    }
+
     /// <summary>Just enough of SMTP (RFC 5321) to accept one message and keep the whole conversation.</summary>
     private sealed class LoopbackSmtpServer : IDisposable
     {

@@ -113,7 +113,7 @@ public sealed class TokenSessionServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_locked_account_is_told_apart_from_a_wrong_password()
+    public async Task A_locked_account_answers_as_a_wrong_password()
     {
         var sessions = Start(demonstrationMode: true);
         var user = await TestUsers.CreateAsync(_authServer);
@@ -122,7 +122,8 @@ public sealed class TokenSessionServiceTests : IDisposable
         var locked = await Assert.ThrowsAsync<OpenIddictExceptions.ProtocolException>(() => sessions.SignInAsync(user, TestUsers.Password, CancellationToken.None));
         var wrong = await Assert.ThrowsAsync<OpenIddictExceptions.ProtocolException>(() => sessions.SignInAsync("alice", "wrong", CancellationToken.None));
 
-        Assert.Equal(TokenErrors.LockedOut, locked.ErrorDescription);
+        Assert.Equal(TokenErrors.InvalidCredentials, locked.ErrorDescription);
+        Assert.Equal(wrong.Error, locked.Error);
         Assert.Equal(TokenErrors.InvalidCredentials, wrong.ErrorDescription);
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AuthServer.Accounts;
 using AuthServer.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -11,7 +12,13 @@ namespace AuthServer.Areas.Identity.Pages.Account;
 /// Replaces Identity UI's login page, which only takes an email address: here, as at the token
 /// endpoint, the user name or the email address signs in.
 /// </summary>
-public sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users) : PageModel
+/// <remarks>
+/// As at the token endpoint, password checks take a turn at <see cref="PasswordHashingGate"/>, and
+/// an unknown user and a locked account answer as a wrong password does, in as much time.
+/// </remarks>
+public sealed class LoginModel(
+    SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, IPasswordHasher<ApplicationUser> hasher, PasswordHashingGate hashing)
+    : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -54,11 +61,22 @@ public sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManage
             return Page();
         }
 
+        using var turn = await hashing.EnterAsync(HttpContext.RequestAborted);
+        if (turn is null)
+        {
+            ModelState.AddModelError(string.Empty, "The server is busy. Try again in a moment.");
+            return Page();
+        }
+
         var user = await users.FindByNameAsync(Input.UserName)
             ?? (Input.UserName.Contains('@', StringComparison.Ordinal) ? await users.FindByEmailAsync(Input.UserName) : null);
         var result = user is null
             ? Microsoft.AspNetCore.Identity.SignInResult.Failed
             : await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        if (user is null || result.IsLockedOut)
+        {
+            PasswordHashingGate.VerifyDecoy(hasher, Input.Password);
+        }
 
         if (result.Succeeded)
         {
@@ -70,11 +88,7 @@ public sealed class LoginModel(SignInManager<ApplicationUser> signIn, UserManage
             return RedirectToPage("./LoginWith2fa", new { ReturnUrl, Input.RememberMe });
         }
 
-        if (result.IsLockedOut)
-        {
-            return RedirectToPage("./Lockout");
-        }
-
+        // Note: a locked account is not told apart from a wrong password (its owner gets an email).
         ModelState.AddModelError(string.Empty, result.IsNotAllowed ? "This account must confirm its email address first." : "Invalid login attempt.");
         return Page();
     }
