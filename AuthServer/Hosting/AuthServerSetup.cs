@@ -126,6 +126,7 @@ public static class AuthServerSetup
     public static void UseAuthServer(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseSecurityHeaders();
         app.UseProtocolBodyLimit();
         app.UseRouting();
         app.UseRateLimiter();

@@ -47,6 +47,7 @@ public static class ResourceApiSetup
     public static void UseResourceApi(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseSecurityHeaders("/scalar");
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -77,7 +77,6 @@ public static class SampleClientSetup
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
-            app.UseHsts();
         }
 
         app.UseSecurityHeaders();
