@@ -172,6 +172,19 @@ public sealed class BenchReport
         }
     }
 
+    public const double StormRefreshP99TargetMs = 100;
+
+    public void Storm(LoadResult refresh, Load.StormResult storm, Limits.Limits limits)
+    {
+        _markdown.AppendLine(Invariant($"## Password storm: refresh at concurrency 16 while password grants arrive at {storm.Rate:F0}/s")).AppendLine();
+        _markdown.AppendLine(Invariant($"{storm.Rate / limits.PasswordCeiling:F0}x the hash ceiling ({limits.PasswordCeiling:F1}/s), open loop, for {storm.Duration.TotalSeconds:F0} s: {storm.Sent} sent, **{storm.Shed} shed** (429 at once, no hash), {storm.Granted} granted, {storm.ServerErrors} without an answer or 5xx.")).AppendLine();
+        Table([(refresh, "during the storm")]);
+        Verdict(Invariant($"password storm: refresh p99 during a password burst at {storm.Rate / limits.PasswordCeiling:F0}x the hash ceiling < {StormRefreshP99TargetMs:F0} ms, no 5xx"),
+            refresh.P99Ms < StormRefreshP99TargetMs && storm.ServerErrors == 0,
+            Invariant($"p99 {refresh.P99Ms:F1} ms, {refresh.RequestsPerSecond:F0} refreshes/s; {storm.Shed} of {storm.Sent} password requests shed, {storm.ServerErrors} 5xx"));
+        Check(refresh);
+    }
+
     public void Memory(LoadResult result, Servers.MemoryStatus memory)
     {
         _markdown.AppendLine("## Memory: AuthServer after 60 s of refresh at concurrency 16").AppendLine();

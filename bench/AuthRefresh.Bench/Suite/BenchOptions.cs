@@ -6,13 +6,16 @@ namespace AuthRefresh.Bench.Suite;
 public sealed record BenchOptions
 {
     public const string Usage = """
-        usage: bench.sh [report | limits | password | refresh | http | api | sweep | growth | memory]... [options]
-          report      (the default) limits, every scenario at its target concurrency, the sweep,
-                      growth and memory: what docs/PERFORMANCE.md quotes
+        usage: bench.sh [report | limits | password | refresh | http | api | password-storm | sweep | growth | memory]... [options]
+          report      (the default) limits, every scenario at its target concurrency, the password
+                      storm, the sweep, growth and memory: what docs/PERFORMANCE.md quotes
           limits      the micro-benchmarks and the ceilings they imply
           password | refresh | http | api
                       one scenario, at each --concurrency, --runs times; http is GET /health on
                       ResourceApi (no token, no database): the api scenario's ceiling
+          password-storm
+                      refresh at 16 clients while password grants arrive at 4x the hash ceiling
+                      (open loop): the refreshes' p99 during the storm, the password requests shed
           sweep       every scenario at concurrency 1, 4, 16 and 64, for the chart
           growth      refresh p50 with 1,000 stored tokens, then with --tokens
           memory      AuthServer's resident memory after 60 s of refresh

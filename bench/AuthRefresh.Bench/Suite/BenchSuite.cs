@@ -47,9 +47,13 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
                         await ScenarioAsync(scenario, TargetConcurrency(scenario), cancellationToken);
                     }
 
+                    await StormAsync(cancellationToken);
                     await SweepAsync(cancellationToken);
                     await GrowthAsync(cancellationToken);
                     await MemoryAsync(cancellationToken);
+                    break;
+                case PasswordStormCommand:
+                    await StormAsync(cancellationToken);
                     break;
                 case "limits":
                     MeasureLimits();
@@ -79,6 +83,43 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         Console.WriteLine(_report.Verdicts());
         Console.WriteLine($"Report: {reportPath}");
         return _report.AnyErrors ? 1 : 0;
+    }
+
+    public const string PasswordStormCommand = "password-storm";
+
+    // Note: a storm is a burst well past what the cores can hash, as a credential-stuffing run is.
+    public const double StormFactor = 4;
+
+    /// <summary>
+    /// The refresh scenario at 16 clients while password grants arrive at <see cref="StormFactor"/>
+    /// times the hash ceiling, open loop, for the whole run: the refreshes' latency during the
+    /// storm, and how many password requests were shed.
+    /// </summary>
+    private async Task StormAsync(CancellationToken cancellationToken)
+    {
+        var limits = MeasureLimits();
+        await using var session = await StartAsync(PasswordStormCommand, cancellationToken);
+        await WarmUpAsync(session, Scenarios.Password, cancellationToken);
+        await WarmUpAsync(session, Scenarios.Refresh, cancellationToken);
+        var rate = StormFactor * limits.PasswordCeiling;
+        Task<StormResult>? storm = null;
+        var refresh = await LoadGenerator.RunAsync(
+            Scenarios.Create(Scenarios.Refresh, session.Target),
+            new LoadSettings(16, options.Duration, options.WarmUp)
+            {
+                CpuOf = session.Servers.Processes(),
+                Ready = async ready =>
+                {
+                    await WaitForIdleJitAsync(session, ready);
+                    storm = PasswordStorm.RunAsync(session.Target, rate, options.WarmUp + options.Duration, cancellationToken);
+                },
+            },
+            cancellationToken);
+        var result = await storm!;
+        Print(refresh, "storm");
+        Console.WriteLine(Invariant($"Password storm: {result.Sent} sent at {rate:F0}/s, {result.Shed} shed (429), {result.Granted} granted, {result.ServerErrors} without an answer or 5xx"));
+        await File.AppendAllTextAsync(Path.Combine(_out, "results.jsonl"), (refresh with { Scenario = "refresh-in-password-storm" }).ToJson() + Environment.NewLine, cancellationToken);
+        _report.Storm(refresh, result, limits);
     }
 
     private static int[] TargetConcurrency(string scenario) => scenario == Scenarios.Refresh ? [16, 64] : [16];
