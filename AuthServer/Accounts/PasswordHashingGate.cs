@@ -46,25 +46,43 @@ public sealed class PasswordHashingGate : IDisposable
         }
     }
 
+    // The time a turn takes (a verification, and what the request does around it), as a moving
+    // average in ticks; it starts at 100 ms, about one PBKDF2 verification on today's cores.
+    private long _turnTicks = TimeSpan.FromMilliseconds(100).Ticks;
+
     /// <summary>
-    /// Whether a verification asked for now would be refused: every permit taken and the queue
-    /// full. Cheap enough to ask before a request is even parsed.
+    /// Whether a verification asked for now would be refused: every permit is taken, and the queue
+    /// is full or already holds more than <see cref="PasswordHashingSettings.QueueTimeout"/> of
+    /// work. Cheap enough to ask before a request is even parsed.
     /// </summary>
     public bool IsFull
     {
         get
         {
             var statistics = _limiter.GetStatistics();
-            return statistics is not null && statistics.CurrentAvailablePermits == 0 && statistics.CurrentQueuedCount >= _settings.Value.QueueLimit;
+            if (statistics is null || statistics.CurrentAvailablePermits > 0)
+            {
+                return false;
+            }
+
+            var settings = _settings.Value;
+            var wait = TimeSpan.FromTicks(Interlocked.Read(ref _turnTicks) * (statistics.CurrentQueuedCount + 1) / settings.MaxConcurrent);
+            return statistics.CurrentQueuedCount >= settings.QueueLimit || wait > settings.QueueTimeout;
         }
     }
 
     /// <summary>
-    /// A turn to verify one password, or null when the queue is full or the wait would exceed
-    /// the timeout: then the caller answers without hashing. Dispose the turn when done.
+    /// A turn to verify one password, or null when the server has none to give soon enough (see
+    /// <see cref="IsFull"/>; a turn that still is not given within the timeout is refused too):
+    /// then the caller answers at once, without hashing. Dispose the turn when done.
     /// </summary>
     public async ValueTask<IDisposable?> EnterAsync(CancellationToken cancellationToken)
     {
+        if (IsFull)
+        {
+            return null;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_settings.Value.QueueTimeout);
         RateLimitLease lease;
@@ -79,11 +97,29 @@ public sealed class PasswordHashingGate : IDisposable
 
         if (lease.IsAcquired)
         {
-            return lease;
+            return new Turn(this, lease);
         }
 
         lease.Dispose();
         return null;
+    }
+
+    private void Record(TimeSpan turn)
+    {
+        // Note: an average over the last eight turns or so; races between turns only blur it.
+        var average = Interlocked.Read(ref _turnTicks);
+        Interlocked.Exchange(ref _turnTicks, average + ((turn.Ticks - average) / 8));
+    }
+
+    private sealed class Turn(PasswordHashingGate gate, RateLimitLease lease) : IDisposable
+    {
+        private readonly long _start = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public void Dispose()
+        {
+            gate.Record(System.Diagnostics.Stopwatch.GetElapsedTime(_start));
+            lease.Dispose();
+        }
     }
 
     /// <summary>

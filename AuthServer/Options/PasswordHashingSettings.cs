@@ -4,9 +4,10 @@ namespace AuthServer.Options;
 
 /// <summary>
 /// How many password verifications (PBKDF2, about 100 ms of one core each) may run at once, and
-/// how many may wait. Bound from the <c>PasswordHashing</c> section. A password request past the
-/// queue, or that waited <see cref="QueueTimeout"/>, is answered 429 (temporarily_unavailable, Retry-After) at once, without hashing, so
-/// that a burst of logins cannot take every core from refreshes and API calls.
+/// how many may wait. Bound from the <c>PasswordHashing</c> section. A password request that would
+/// wait longer than <see cref="QueueTimeout"/> is answered 429 (temporarily_unavailable,
+/// Retry-After) at once, without hashing, so that a burst of logins cannot take every core from
+/// refreshes and API calls.
 /// </summary>
 public sealed class PasswordHashingSettings
 {
@@ -17,11 +18,12 @@ public sealed class PasswordHashingSettings
     public int MaxConcurrent { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
-    /// Verifications that may wait for a turn. The default value is 2 per core: each waits at most
-    /// about three verifications' time (some 300 ms), and the rest of a burst is answered at once.
+    /// Verifications that may wait for a turn, at most; fewer are let wait when the ones waiting
+    /// already hold <see cref="QueueTimeout"/> of work (measured), so the rest of a burst is
+    /// answered at once rather than after waiting in vain. The default value is 8 per core.
     /// </summary>
     [Range(0, 100_000)]
-    public int QueueLimit { get; set; } = 2 * Environment.ProcessorCount;
+    public int QueueLimit { get; set; } = 8 * Environment.ProcessorCount;
 
     /// <summary>
     /// The nice value (Linux scheduling priority, 0 to 19) of the threads that hash: above 0 they

@@ -70,6 +70,24 @@ public sealed class TokenRequests(HttpClient http, Uri endpoint, string clientId
             $"grant_type=password&client_id={Escape(clientId)}&username={Escape(userName)}&password={Escape(password)}&scope={Escape(BenchTarget.Scope)}",
             cancellationToken);
 
+    /// <summary>
+    /// Signs in as a well-behaved client does: a 429 (AuthServer sheds password requests it
+    /// cannot hash soon, as when a run's workers all sign in at once) is retried after a second.
+    /// </summary>
+    public async Task<TokenAnswer> SignInAsync(string userName, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await PasswordAsync(userName, cancellationToken);
+            if (answer.Status != (int)HttpStatusCode.TooManyRequests || attempt == 60)
+            {
+                return answer;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
+
     public Task<TokenAnswer> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
         => PostAsync($"grant_type=refresh_token&client_id={Escape(clientId)}&refresh_token={Escape(refreshToken)}", cancellationToken);
 

@@ -75,7 +75,7 @@ internal sealed class RefreshScenario(BenchTarget target) : IScenario
 
         public async Task SignInAsync(CancellationToken cancellationToken)
         {
-            var answer = await target.Tokens.PasswordAsync(userName, cancellationToken);
+            var answer = await target.Tokens.SignInAsync(userName, cancellationToken);
             _refreshToken = answer.RefreshToken
                 ?? throw new InvalidOperationException($"The password grant for {userName} gave {answer.Status} and no refresh token.");
         }
@@ -107,7 +107,7 @@ internal sealed class ApiScenario(BenchTarget target) : IScenario
 
     public async Task<IWorker> CreateWorkerAsync(int index, CancellationToken cancellationToken)
     {
-        var answer = await target.Tokens.PasswordAsync(target.UserName(index), cancellationToken);
+        var answer = await target.Tokens.SignInAsync(target.UserName(index), cancellationToken);
         var accessToken = answer.AccessToken
             ?? throw new InvalidOperationException($"The password grant gave {answer.Status} and no access token.");
         return new HttpGetConnection(new Uri(target.ResourceApi, "api/notes"), accessToken);
