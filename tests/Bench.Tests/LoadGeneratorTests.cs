@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AuthRefresh.Bench.Load;
+using AuthRefresh.Testing;
 
 namespace Bench.Tests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AuthRefresh.Bench.Load;
+using AuthRefresh.Testing;
 
 namespace Bench.Tests;
 
