@@ -12,6 +12,7 @@ using AuthServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 
@@ -68,6 +69,10 @@ public static class AuthServerSetup
                 core.UseEntityFrameworkCore().UseDbContext<ApplicationDbContext>();
                 core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>(ServiceLifetime.Scoped);
                 core.ReplaceScopeStore<OpenIddictEntityFrameworkCoreScope, CompiledScopeStore>(ServiceLifetime.Scoped);
+
+                // Note: in place of OpenIddict's application cache, which lives for one request.
+                core.Services.AddSingleton<ClientCache>();
+                core.Services.AddScoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, SharedApplicationCache>();
             })
             .AddServer(server =>
             {

@@ -19,4 +19,13 @@ public sealed class ServerSettings
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1_024, 4 * 1024 * 1024)]
     public long MaxProtocolRequestBodySize { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// How long a client (its secret, permissions and settings) read from the database serves the
+    /// token requests of this process before it is read again. A change made on this node applies
+    /// at once; other nodes of a cluster see it after at most this long. Zero reads the client on
+    /// every request. The default value is 30 seconds.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Server:ClientCacheLifetime must be between 0 and 1 hour.")]
+    public TimeSpan ClientCacheLifetime { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -58,16 +58,28 @@ internal sealed class TokenTables
 
         public string Name { get; }
 
+        // Note: looked up in the model once per property; every statement of a grant names them.
+        private readonly ConcurrentDictionary<string, (string Column, RelationalTypeMapping Mapping)> _columns = new(StringComparer.Ordinal);
+
         /// <summary>The delimited column of a property (shadow foreign keys included).</summary>
-        public string this[string property] => _sql.DelimitIdentifier(Property(property).GetColumnName(_store)!);
+        public string this[string property] => Column(property).Column;
 
         /// <summary>
         /// Adds a parameter for a value of <paramref name="property"/>'s column, converted as EF Core
         /// would, named after the property unless a command needs two values of one column.
         /// </summary>
         public void Add(DbCommand command, string property, object? value, string? name = null)
-            => command.Parameters.Add(Property(property).GetRelationalTypeMapping()
+            => command.Parameters.Add(Column(property).Mapping
                 .CreateParameter(command, _sql.GenerateParameterName(name ?? property), value, nullable: true));
+
+        private (string Column, RelationalTypeMapping Mapping) Column(string property) => _columns.GetOrAdd(
+            property,
+            static (name, table) =>
+            {
+                var found = table.Property(name);
+                return (table._sql.DelimitIdentifier(found.GetColumnName(table._store)!), found.GetRelationalTypeMapping());
+            },
+            this);
 
         /// <summary>The placeholder of a parameter in a statement's text.</summary>
         public string Placeholder(string name) => _sql.GenerateParameterNamePlaceholder(name);
