@@ -9,11 +9,21 @@ namespace AuthServer.Data;
 
 /// <summary>
 /// AuthServer's one database: Identity, OpenIddict's applications, authorizations, scopes and
-/// tokens, the Data Protection key ring and the token signing and encryption keys.
+/// tokens, the Data Protection key ring and the token signing and encryption keys. Its migrations
+/// are SQLite's; <see cref="PostgreSqlApplicationDbContext"/> has PostgreSQL's.
 /// </summary>
-public sealed class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
-    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+public class ApplicationDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
+    public ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected ApplicationDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<StoredKey> StoredKeys => Set<StoredKey>();

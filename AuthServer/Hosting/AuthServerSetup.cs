@@ -40,7 +40,7 @@ public static class AuthServerSetup
         services.AddSingleton<IValidateOptions<Dictionary<string, ClientSettings>>, ClientsValidation>();
 
         services.TryAddSingleton(TimeProvider.System);
-        builder.AddSqliteDbContext<ApplicationDbContext>(ConnectionStringName, options => options.UseOpenIddict());
+        builder.AddDatabase<ApplicationDbContext, PostgreSqlApplicationDbContext>(ConnectionStringName, options => options.UseOpenIddict());
 
         builder.AddDatabaseKeyRing<ApplicationDbContext>("AuthRefresh.AuthServer");
 
@@ -117,15 +117,17 @@ public static class AuthServerSetup
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysSetup>();
     }
 
-    /// <summary>Migrates the database, creates missing keys, seeds clients, scopes and users.</summary>
+    /// <summary>Migrates the database, creates missing keys, seeds clients, scopes and users (one node at a time).</summary>
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
-        await SqliteDatabase.MigrateAsync(provider.GetRequiredService<ApplicationDbContext>(), cancellationToken);
-        await provider.GetRequiredService<KeyStore>().EnsureKeysAsync(cancellationToken);
-        await provider.GetRequiredService<ClientSeeder>().SeedAsync(cancellationToken);
-        await provider.GetRequiredService<UsersSeed>().SeedAsync();
+        await Database.InitializeAsync(provider.GetRequiredService<ApplicationDbContext>(), async () =>
+        {
+            await provider.GetRequiredService<KeyStore>().EnsureKeysAsync(cancellationToken);
+            await provider.GetRequiredService<ClientSeeder>().SeedAsync(cancellationToken);
+            await provider.GetRequiredService<UsersSeed>().SeedAsync();
+        }, cancellationToken);
     }
 
     public static void UseAuthServer(this WebApplication app)
@@ -143,6 +145,6 @@ public static class AuthServerSetup
         app.MapRazorPages();
         app.MapTokenEndpoint();
         app.MapUserInfoEndpoint();
-        app.MapHealthChecks("/health");
+        app.MapHealthEndpoints();
     }
 }

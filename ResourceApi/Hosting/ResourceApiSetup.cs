@@ -16,9 +16,16 @@ public static class ResourceApiSetup
         var services = builder.Services;
         services.AddValidatedOptions<DemoDataSettings>(DemoDataSettings.SectionName);
         services.AddSingleton(TimeProvider.System);
-        builder.AddSqliteDbContext<NotesDbContext>(ConnectionStringName);
-        var connectionString = builder.GetSqliteConnectionString(ConnectionStringName);
-        services.AddSingleton(_ => new NotesReader(connectionString));
+        if (builder.AddDatabase<NotesDbContext, PostgreSqlNotesDbContext>(ConnectionStringName) == DatabaseProvider.Sqlite)
+        {
+            var connectionString = builder.GetSqliteConnectionString(ConnectionStringName);
+            services.AddSingleton<INotesReader>(_ => new NotesReader(connectionString));
+        }
+        else
+        {
+            services.AddScoped<INotesReader, QueryNotesReader>();
+        }
+
         services.AddScoped<NotesSeed>();
 
         builder.AddTokenValidation();
@@ -40,8 +47,10 @@ public static class ResourceApiSetup
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await SqliteDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<NotesDbContext>(), cancellationToken);
-        await scope.ServiceProvider.GetRequiredService<NotesSeed>().SeedAsync(cancellationToken);
+        await Database.InitializeAsync(
+            scope.ServiceProvider.GetRequiredService<NotesDbContext>(),
+            () => scope.ServiceProvider.GetRequiredService<NotesSeed>().SeedAsync(cancellationToken),
+            cancellationToken);
     }
 
     public static void UseResourceApi(this WebApplication app)
@@ -54,7 +63,7 @@ public static class ResourceApiSetup
 
         app.MapNotesApi();
         app.MapMeApi();
-        app.MapHealthChecks("/health");
+        app.MapHealthEndpoints();
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())
         {

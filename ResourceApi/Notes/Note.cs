@@ -14,4 +14,14 @@ public sealed class Note
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// The current time at the precision every provider stores (PostgreSQL keeps microseconds), so
+    /// the answer to a write is the value a later read returns.
+    /// </summary>
+    public static DateTimeOffset Now(TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
 }

@@ -25,7 +25,7 @@ public static class NotesApi
     {
         var api = app.MapGroup("/api/notes").RequireAuthorization(ScopePolicy.Notes).WithTags("Notes");
 
-        api.MapGet("/", List);
+        api.MapGet("/", ListAsync);
         api.MapGet("/{id:int}", GetAsync);
         api.MapPost("/", CreateAsync);
         api.MapPut("/{id:int}", UpdateAsync);
@@ -35,8 +35,8 @@ public static class NotesApi
     }
 
     // Note: the API's most frequent answer, so it is written by the generated serializer in one piece.
-    public static BufferedJsonOk<List<NoteResponse>> List(ClaimsPrincipal user, NotesReader notes)
-        => new(notes.List(OwnerOf(user)), NotesJsonContext.Default.ListNoteResponse);
+    public static async ValueTask<BufferedJsonOk<List<NoteResponse>>> ListAsync(ClaimsPrincipal user, INotesReader notes, CancellationToken cancellationToken)
+        => new(await notes.ListAsync(OwnerOf(user), cancellationToken), NotesJsonContext.Default.ListNoteResponse);
 
     public static async Task<Results<Ok<NoteResponse>, NotFound>> GetAsync(
         int id, ClaimsPrincipal user, NotesDbContext db, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ public static class NotesApi
             return problem;
         }
 
-        var now = time.GetUtcNow();
+        var now = Note.Now(time);
         var note = new Note { OwnerId = OwnerOf(user), Body = request.Body!, CreatedAt = now, UpdatedAt = now };
         db.Notes.Add(note);
         await db.SaveChangesAsync(cancellationToken);
@@ -73,7 +73,7 @@ public static class NotesApi
         }
 
         note.Body = request.Body!;
-        note.UpdatedAt = time.GetUtcNow();
+        note.UpdatedAt = Note.Now(time);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(NoteResponse.From(note));
     }

@@ -2,8 +2,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ResourceApi.Notes;
 
-public sealed class NotesDbContext(DbContextOptions<NotesDbContext> options) : DbContext(options)
+/// <summary>ResourceApi's database. Its migrations are SQLite's; <see cref="PostgreSqlNotesDbContext"/> has PostgreSQL's.</summary>
+public class NotesDbContext : DbContext
 {
+    public NotesDbContext(DbContextOptions<NotesDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected NotesDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Note> Notes => Set<Note>();
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -16,3 +27,6 @@ public sealed class NotesDbContext(DbContextOptions<NotesDbContext> options) : D
         });
     }
 }
+
+/// <summary><see cref="NotesDbContext"/> on PostgreSQL: the same model, its own migrations.</summary>
+public sealed class PostgreSqlNotesDbContext(DbContextOptions<PostgreSqlNotesDbContext> options) : NotesDbContext(options);

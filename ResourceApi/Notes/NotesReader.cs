@@ -5,7 +5,8 @@ using Microsoft.Extensions.ObjectPool;
 namespace ResourceApi.Notes;
 
 /// <summary>
-/// Reads the list of a user's notes, the API's most frequent request, straight from SQLite.
+/// Reads the list of a user's notes, the API's most frequent request, straight from SQLite (on
+/// PostgreSQL, <see cref="QueryNotesReader"/> does).
 /// Writes, and the reads that precede them, stay with <see cref="NotesDbContext"/>.
 /// </summary>
 /// <remarks>
@@ -15,7 +16,7 @@ namespace ResourceApi.Notes;
 /// open with the statement prepared, and each call borrows one. In WAL mode each execution reads
 /// the latest committed state, so a pooled connection never serves an older snapshot.
 /// </remarks>
-public sealed class NotesReader(string connectionString) : IDisposable
+public sealed class NotesReader(string connectionString) : INotesReader, IDisposable
 {
     // Note: the column names are EF Core's mapping of Note (a test reads what the API wrote).
     private const string ListSql = "SELECT Id, Body, CreatedAt, UpdatedAt FROM Notes WHERE OwnerId = $owner ORDER BY Id";
@@ -41,6 +42,8 @@ public sealed class NotesReader(string connectionString) : IDisposable
             throw;
         }
     }
+
+    public ValueTask<List<NoteResponse>> ListAsync(string owner, CancellationToken cancellationToken) => new(List(owner));
 
     public void Dispose() => (_statements as IDisposable)?.Dispose();
 

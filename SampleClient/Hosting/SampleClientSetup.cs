@@ -20,7 +20,7 @@ public static class SampleClientSetup
         var services = builder.Services;
         services.AddValidatedOptions<SampleClientSettings>(SampleClientSettings.SectionName);
         services.AddSingleton(TimeProvider.System);
-        builder.AddSqliteDbContext<SampleClientDbContext>(ConnectionStringName);
+        builder.AddDatabase<SampleClientDbContext, PostgreSqlSampleClientDbContext>(ConnectionStringName);
 
         builder.AddDatabaseKeyRing<SampleClientDbContext>("AuthRefresh.SampleClient");
 
@@ -69,7 +69,7 @@ public static class SampleClientSetup
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await SqliteDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<SampleClientDbContext>(), cancellationToken);
+        await Database.InitializeAsync(scope.ServiceProvider.GetRequiredService<SampleClientDbContext>(), seed: null, cancellationToken);
     }
 
     public static void UseSampleClient(this WebApplication app)
@@ -85,7 +85,7 @@ public static class SampleClientSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
-        app.MapHealthChecks("/health");
+        app.MapHealthEndpoints();
     }
 
     /// <summary>A cookie whose session was signed out or ended elsewhere signs the browser out.</summary>

@@ -3,9 +3,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace SampleClient.Tokens;
 
-/// <summary>SampleClient's database: token sessions, their rotations and the Data Protection key ring.</summary>
-public sealed class SampleClientDbContext(DbContextOptions<SampleClientDbContext> options) : DbContext(options), IDataProtectionKeyContext
+/// <summary>
+/// SampleClient's database: token sessions, their rotations and the Data Protection key ring. Its
+/// migrations are SQLite's; <see cref="PostgreSqlSampleClientDbContext"/> has PostgreSQL's.
+/// </summary>
+public class SampleClientDbContext : DbContext, IDataProtectionKeyContext
 {
+    public SampleClientDbContext(DbContextOptions<SampleClientDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected SampleClientDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<TokenSession> Sessions => Set<TokenSession>();
 
     public DbSet<Rotation> Rotations => Set<Rotation>();
@@ -22,3 +35,6 @@ public sealed class SampleClientDbContext(DbContextOptions<SampleClientDbContext
         builder.Entity<Rotation>(rotation => rotation.Property(r => r.Reason).HasMaxLength(100));
     }
 }
+
+/// <summary><see cref="SampleClientDbContext"/> on PostgreSQL: the same model, its own migrations.</summary>
+public sealed class PostgreSqlSampleClientDbContext(DbContextOptions<PostgreSqlSampleClientDbContext> options) : SampleClientDbContext(options);

@@ -17,13 +17,14 @@ internal sealed class CompiledApplicationStore(
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options)
     : OpenIddictEntityFrameworkCoreApplicationStore(cache, context, options)
 {
-    private static readonly Func<DbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreApplication?>> ByClientId =
+    private static readonly PerModel<Func<DbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreApplication?>>> ByClientId = new(() =>
         EF.CompileAsyncQuery((DbContext db, string clientId, CancellationToken _) =>
-            db.Set<OpenIddictEntityFrameworkCoreApplication>().AsTracking().FirstOrDefault(application => application.ClientId == clientId));
+            db.Set<OpenIddictEntityFrameworkCoreApplication>().AsTracking().FirstOrDefault(application => application.ClientId == clientId)));
 
     public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return await ByClientId(await Context.GetDbContextAsync(cancellationToken), identifier, cancellationToken);
+        var db = await Context.GetDbContextAsync(cancellationToken);
+        return await ByClientId.For(db)(db, identifier, cancellationToken);
     }
 }

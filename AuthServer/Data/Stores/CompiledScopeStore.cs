@@ -18,9 +18,9 @@ internal sealed class CompiledScopeStore(
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options)
     : OpenIddictEntityFrameworkCoreScopeStore(cache, context, options)
 {
-    private static readonly Func<DbContext, string[], IAsyncEnumerable<OpenIddictEntityFrameworkCoreScope>> ByNames =
+    private static readonly PerModel<Func<DbContext, string[], IAsyncEnumerable<OpenIddictEntityFrameworkCoreScope>>> ByNames = new(() =>
         EF.CompileAsyncQuery((DbContext db, string[] names) =>
-            db.Set<OpenIddictEntityFrameworkCoreScope>().AsTracking().Where(scope => names.Contains(scope.Name)));
+            db.Set<OpenIddictEntityFrameworkCoreScope>().AsTracking().Where(scope => names.Contains(scope.Name))));
 
     public override async IAsyncEnumerable<OpenIddictEntityFrameworkCoreScope> FindByNamesAsync(
         ImmutableArray<string> names, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ internal sealed class CompiledScopeStore(
         }
 
         var db = await Context.GetDbContextAsync(cancellationToken);
-        await foreach (var scope in ByNames(db, [.. names]).WithCancellation(cancellationToken))
+        await foreach (var scope in ByNames.For(db)(db, [.. names]).WithCancellation(cancellationToken))
         {
             yield return scope;
         }

@@ -12,15 +12,15 @@ namespace AuthServer.Data.Stores;
 internal sealed class CompiledUserStore(ApplicationDbContext context, IdentityErrorDescriber? describer = null)
     : UserStore<ApplicationUser, IdentityRole, ApplicationDbContext>(context, describer)
 {
-    private static readonly Func<ApplicationDbContext, string, CancellationToken, Task<ApplicationUser?>> ById =
-        EF.CompileAsyncQuery((ApplicationDbContext db, string id, CancellationToken _) => db.Users.FirstOrDefault(user => user.Id == id));
+    private static readonly PerModel<Func<ApplicationDbContext, string, CancellationToken, Task<ApplicationUser?>>> ById = new(() =>
+        EF.CompileAsyncQuery((ApplicationDbContext db, string id, CancellationToken _) => db.Users.FirstOrDefault(user => user.Id == id)));
 
-    private static readonly Func<ApplicationDbContext, string, IAsyncEnumerable<string?>> RoleNames =
+    private static readonly PerModel<Func<ApplicationDbContext, string, IAsyncEnumerable<string?>>> RoleNames = new(() =>
         EF.CompileAsyncQuery((ApplicationDbContext db, string userId) =>
             from userRole in db.UserRoles
             join role in db.Roles on userRole.RoleId equals role.Id
             where userRole.UserId == userId
-            select role.Name);
+            select role.Name));
 
     public override async Task<ApplicationUser?> FindByIdAsync(string userId, CancellationToken cancellationToken = default)
     {
@@ -33,7 +33,7 @@ internal sealed class CompiledUserStore(ApplicationDbContext context, IdentityEr
 
         // Note: as FindAsync does, a user this context already tracks is returned as it is,
         // with any changes not saved yet.
-        return Context.Users.Local.FindEntry(userId)?.Entity ?? await ById(Context, userId, cancellationToken);
+        return Context.Users.Local.FindEntry(userId)?.Entity ?? await ById.For(Context)(Context, userId, cancellationToken);
     }
 
     public override async Task<IList<string>> GetRolesAsync(ApplicationUser user, CancellationToken cancellationToken = default)
@@ -43,7 +43,7 @@ internal sealed class CompiledUserStore(ApplicationDbContext context, IdentityEr
         ArgumentNullException.ThrowIfNull(user);
 
         var roles = new List<string>();
-        await foreach (var role in RoleNames(Context, user.Id).WithCancellation(cancellationToken))
+        await foreach (var role in RoleNames.For(Context)(Context, user.Id).WithCancellation(cancellationToken))
         {
             roles.Add(role!);
         }

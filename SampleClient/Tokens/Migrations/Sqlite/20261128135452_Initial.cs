@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace SampleClient.Tokens.Migrations
+namespace SampleClient.Tokens.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace AuthServer.Data.Migrations
+namespace AuthServer.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class AdminAudit : Migration

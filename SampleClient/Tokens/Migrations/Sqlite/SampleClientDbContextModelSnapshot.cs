@@ -2,20 +2,17 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SampleClient.Tokens;
 
 #nullable disable
 
-namespace SampleClient.Tokens.Migrations
+namespace SampleClient.Tokens.Migrations.Sqlite
 {
     [DbContext(typeof(SampleClientDbContext))]
-    [Migration("20261128135452_Initial")]
-    partial class Initial
+    partial class SampleClientDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");

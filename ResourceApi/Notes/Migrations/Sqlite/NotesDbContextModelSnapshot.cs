@@ -7,7 +7,7 @@ using ResourceApi.Notes;
 
 #nullable disable
 
-namespace ResourceApi.Notes.Migrations
+namespace ResourceApi.Notes.Migrations.Sqlite
 {
     [DbContext(typeof(NotesDbContext))]
     partial class NotesDbContextModelSnapshot : ModelSnapshot

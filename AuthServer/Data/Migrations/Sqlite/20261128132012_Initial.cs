@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace AuthServer.Data.Migrations
+namespace AuthServer.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AuthRefresh.Shared;
+
+/// <summary>The database an app keeps its state in.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>A file beside the app: the embedded default, for one node.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server, which several nodes of the app can share.</summary>
+    PostgreSql,
+}
+
+/// <summary>The <c>Database</c> section: which provider the connection string is for.</summary>
+public sealed class DatabaseSettings
+{
+    public const string SectionName = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+/// <summary>How every AuthRefresh app registers, checks and migrates its database.</summary>
+public static class Database
+{
+    public static DatabaseProvider GetDatabaseProvider(this IHostApplicationBuilder builder)
+        => builder.Configuration.GetSection(DatabaseSettings.SectionName).Get<DatabaseSettings>()?.Provider ?? DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// Registers the app's context on the connection string <paramref name="name"/>, for the
+    /// configured provider, and a readiness check that reaches it. On PostgreSQL the context is a
+    /// <typeparamref name="TPostgreSqlContext"/>: the same model, with its own migrations.
+    /// </summary>
+    public static DatabaseProvider AddDatabase<TContext, TPostgreSqlContext>(
+        this IHostApplicationBuilder builder, string name, Action<DbContextOptionsBuilder>? configure = null)
+        where TContext : DbContext
+        where TPostgreSqlContext : TContext
+    {
+        var provider = builder.GetDatabaseProvider();
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            var connectionString = builder.GetPostgreSqlConnectionString(name);
+            builder.Services.AddDbContextPool<TContext, TPostgreSqlContext>(options =>
+            {
+                options.UseNpgsql(connectionString);
+                configure?.Invoke(options);
+            });
+        }
+        else
+        {
+            builder.AddSqliteDbContext<TContext>(name, configure);
+        }
+
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [Health.ReadyTag]);
+        return provider;
+    }
+
+    /// <summary>
+    /// Brings the database to the app's model and runs <paramref name="seed"/>, as one node at a
+    /// time: on PostgreSQL, nodes starting together take turns on an advisory lock (and the
+    /// database is created if it does not exist), so that each finds the schema, the keys and the
+    /// seed data of the one before it rather than writing them twice.
+    /// </summary>
+    public static async Task InitializeAsync(DbContext context, Func<Task>? seed, CancellationToken cancellationToken)
+    {
+        if (context.Database.IsNpgsql())
+        {
+            await using var turn = await PostgreSqlDatabase.InitializationTurnAsync(context.Database.GetConnectionString()!, cancellationToken);
+            await context.Database.MigrateAsync(cancellationToken);
+            if (seed is not null)
+            {
+                await seed();
+            }
+
+            return;
+        }
+
+        await SqliteDatabase.MigrateAsync(context, cancellationToken);
+        if (seed is not null)
+        {
+            await seed();
+        }
+    }
+}
