@@ -10,13 +10,17 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
-# The end-to-end tests drive Debian's Chromium; install it when those tests exist and it is missing.
-if [ -d tests/EndToEnd.Tests ] && [ ! -x /usr/bin/chromium ]; then
-  echo "Installing chromium..."
+# The end-to-end tests drive Debian's Chromium and the PostgreSQL tests start a throw-away cluster
+# with Debian's postgresql (initdb, pg_ctl); install what is missing, in one apt-get.
+packages=()
+[ -d tests/EndToEnd.Tests ] && [ ! -x /usr/bin/chromium ] && packages+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null || packages+=(postgresql)
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "Installing ${packages[*]}..."
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
 log=$(mktemp)

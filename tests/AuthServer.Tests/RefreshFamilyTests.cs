@@ -18,7 +18,7 @@ namespace AuthServer.Tests;
 /// A refresh-token family (one login) under concurrency, RFC 9700 §4.14.2: of many presentations
 /// of one token there is one successor; a replay ends the whole login, whatever runs beside it;
 /// a lost answer can be fetched again; revoking a refresh token ends its grant (RFC 7009 §2.1).
-/// Each test has its own server and SQLite file.
+/// Each test runs on SQLite and on PostgreSQL, with its own server and database.
 /// </summary>
 public sealed class RefreshFamilyTests : IDisposable
 {
@@ -30,21 +30,22 @@ public sealed class RefreshFamilyTests : IDisposable
 
     public void Dispose() => _factory?.Dispose();
 
-    private TokenClient Start(string leeway) => Start(leeway, services: null);
+    private Task<TokenClient> StartAsync(string database, string leeway) => StartAsync(database, leeway, services: null);
 
-    private TokenClient Start(string leeway, Action<IServiceCollection>? services)
+    private async Task<TokenClient> StartAsync(string database, string leeway, Action<IServiceCollection>? services)
     {
-        _factory = new AuthServerFactory(
-            new Dictionary<string, string?> { ["Tokens:RefreshTokenReuseLeeway"] = leeway },
-            time: _time,
-            services: services);
+        var settings = await TestDatabase.SettingsAsync(database, "AuthServer");
+        settings["Tokens:RefreshTokenReuseLeeway"] = leeway;
+        _factory = new AuthServerFactory(settings, time: _time, services: services);
         return _factory.CreateTokenClient();
     }
 
-    [Fact]
-    public async Task Concurrent_presentations_of_one_token_all_get_the_same_successor()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task Concurrent_presentations_of_one_token_all_get_the_same_successor(string database)
     {
-        var client = Start("00:00:10");
+        var client = await StartAsync(database, "00:00:10");
 
         for (var round = 0; round < Rounds; round++)
         {
@@ -64,10 +65,12 @@ public sealed class RefreshFamilyTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Without_a_leeway_concurrent_presentations_leave_one_working_chain_or_a_revoked_login()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task Without_a_leeway_concurrent_presentations_leave_one_working_chain_or_a_revoked_login(string database)
     {
-        var client = Start("00:00:00");
+        var client = await StartAsync(database, "00:00:00");
 
         for (var round = 0; round < Rounds; round++)
         {
@@ -103,10 +106,12 @@ public sealed class RefreshFamilyTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task A_replay_after_the_leeway_raced_against_refreshes_of_the_live_token_leaves_nothing_of_the_login()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task A_replay_after_the_leeway_raced_against_refreshes_of_the_live_token_leaves_nothing_of_the_login(string database)
     {
-        var client = Start("00:00:10");
+        var client = await StartAsync(database, "00:00:10");
 
         for (var round = 0; round < Rounds; round++)
         {
@@ -138,10 +143,12 @@ public sealed class RefreshFamilyTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task A_refresh_whose_answer_was_lost_gets_the_same_successor_when_retried_within_the_leeway()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task A_refresh_whose_answer_was_lost_gets_the_same_successor_when_retried_within_the_leeway(string database)
     {
-        var client = Start("00:00:10", services => services.AddOpenIddict().AddServer(server => server.AddEventHandler(DropAnswer.Descriptor))
+        var client = await StartAsync(database, "00:00:10", services => services.AddOpenIddict().AddServer(server => server.AddEventHandler(DropAnswer.Descriptor))
             .Services.AddSingleton(_dropper));
         var login = await client.LoginAsync(scope: "openid offline_access notes");
 
@@ -158,10 +165,12 @@ public sealed class RefreshFamilyTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.RefreshAsync(retry.RefreshToken!)).Status);
     }
 
-    [Fact]
-    public async Task Revoking_the_latest_refresh_token_ends_every_access_token_of_the_login()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task Revoking_the_latest_refresh_token_ends_every_access_token_of_the_login(string database)
     {
-        var client = Start("00:00:10");
+        var client = await StartAsync(database, "00:00:10");
         var login = await client.LoginAsync(scope: "openid offline_access notes");
         var answers = new List<OAuthResponse> { login };
         for (var rotation = 0; rotation < 3; rotation++)
@@ -195,25 +204,29 @@ public sealed class RefreshFamilyTests : IDisposable
     private async Task<int> RefreshTokenEntriesAsync(string accessToken)
     {
         var login = LoginOf(accessToken);
-        await using var db = Database();
-        return await db.Set<OpenIddictEntityFrameworkCoreToken>()
+        await using var database = Database();
+        return await database.Db.Set<OpenIddictEntityFrameworkCoreToken>()
             .CountAsync(t => t.Authorization!.Id == login && t.Type == TokenTypeIdentifiers.RefreshToken);
     }
 
     private async Task<string?> AuthorizationStatusAsync(string accessToken)
     {
         var login = LoginOf(accessToken);
-        await using var db = Database();
-        return await db.Set<OpenIddictEntityFrameworkCoreAuthorization>().Where(a => a.Id == login).Select(a => a.Status).SingleAsync();
+        await using var database = Database();
+        return await database.Db.Set<OpenIddictEntityFrameworkCoreAuthorization>().Where(a => a.Id == login).Select(a => a.Status).SingleAsync();
     }
 
     private static string LoginOf(string accessToken) => Jwt.Read(accessToken).GetClaim(Claims.Private.AuthorizationId).Value;
 
-    private ApplicationDbContext Database()
-        => new(new DbContextOptionsBuilder<ApplicationDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_factory!.DatabaseDirectory, "authserver.db")}")
-            .UseOpenIddict()
-            .Options);
+    /// <summary>The server's own database, through a context of its own (disposed with the scope).</summary>
+    private AsyncServiceScopeContext Database() => new(_factory!.Services.CreateAsyncScope());
+
+    private sealed class AsyncServiceScopeContext(AsyncServiceScope scope) : IAsyncDisposable
+    {
+        public ApplicationDbContext Db { get; } = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
+
+        public ValueTask DisposeAsync() => scope.DisposeAsync();
+    }
 
     /// <summary>
     /// When armed, drops the connection after the token endpoint has done its work (the refresh

@@ -9,18 +9,20 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     private readonly TokenClient _tokens = fixture.AuthServer.CreateTokenClient();
     private readonly ApiClient _api = new(fixture.Api.CreateClient());
 
-    [Fact]
-    public async Task Notes_can_be_created_read_updated_and_deleted()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task Notes_can_be_created_read_updated_and_deleted(string database)
     {
-        var token = await NewUserTokenAsync();
+        var (token, api) = await OnAsync(database);
 
-        var created = await _api.PostAsync("/api/notes", token, new { body = "first" });
+        var created = await api.PostAsync("/api/notes", token, new { body = "first" });
         var location = created.Location!.OriginalString;
-        var read = await _api.GetAsync(location, token);
-        var updated = await _api.PutAsync(location, token, new { body = "changed" });
-        var list = await _api.GetAsync("/api/notes", token);
-        var deleted = await _api.DeleteAsync(location, token);
-        var gone = await _api.GetAsync(location, token);
+        var read = await api.GetAsync(location, token);
+        var updated = await api.PutAsync(location, token, new { body = "changed" });
+        var list = await api.GetAsync("/api/notes", token);
+        var deleted = await api.DeleteAsync(location, token);
+        var gone = await api.GetAsync(location, token);
 
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.Equal("first", created.Json.GetProperty("body").GetString());
@@ -32,39 +34,43 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal(HttpStatusCode.NotFound, gone.Status);
     }
 
-    [Fact]
-    public async Task Another_users_note_is_404_and_stays_untouched()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task Another_users_note_is_404_and_stays_untouched(string database)
     {
-        var owner = await NewUserTokenAsync();
-        var intruder = await NewUserTokenAsync();
-        var note = (await _api.PostAsync("/api/notes", owner, new { body = "private" })).Location!.OriginalString;
+        var (owner, api) = await OnAsync(database);
+        var (intruder, _) = await OnAsync(database);
+        var note = (await api.PostAsync("/api/notes", owner, new { body = "private" })).Location!.OriginalString;
 
-        var read = await _api.GetAsync(note, intruder);
-        var write = await _api.PutAsync(note, intruder, new { body = "mine now" });
-        var delete = await _api.DeleteAsync(note, intruder);
-        var list = await _api.GetAsync("/api/notes", intruder);
+        var read = await api.GetAsync(note, intruder);
+        var write = await api.PutAsync(note, intruder, new { body = "mine now" });
+        var delete = await api.DeleteAsync(note, intruder);
+        var list = await api.GetAsync("/api/notes", intruder);
 
         Assert.Equal(HttpStatusCode.NotFound, read.Status);
         Assert.DoesNotContain("private", read.Raw, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, write.Status);
         Assert.Equal(HttpStatusCode.NotFound, delete.Status);
         Assert.Empty(list.Json.EnumerateArray());
-        Assert.Equal("private", (await _api.GetAsync(note, owner)).Json.GetProperty("body").GetString());
+        Assert.Equal("private", (await api.GetAsync(note, owner)).Json.GetProperty("body").GetString());
     }
 
-    [Fact]
-    public async Task The_list_shows_every_write_at_once_in_the_order_written()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task The_list_shows_every_write_at_once_in_the_order_written(string database)
     {
-        var token = await NewUserTokenAsync();
-        var before = await _api.GetAsync("/api/notes", token);
+        var (token, api) = await OnAsync(database);
+        var before = await api.GetAsync("/api/notes", token);
 
-        var first = await _api.PostAsync("/api/notes", token, new { body = "first" });
-        var second = await _api.PostAsync("/api/notes", token, new { body = "second" });
-        var afterCreate = await _api.GetAsync("/api/notes", token);
-        await _api.PutAsync(first.Location!.OriginalString, token, new { body = "first, changed" });
-        var afterUpdate = await _api.GetAsync("/api/notes", token);
-        await _api.DeleteAsync(second.Location!.OriginalString, token);
-        var afterDelete = await _api.GetAsync("/api/notes", token);
+        var first = await api.PostAsync("/api/notes", token, new { body = "first" });
+        var second = await api.PostAsync("/api/notes", token, new { body = "second" });
+        var afterCreate = await api.GetAsync("/api/notes", token);
+        await api.PutAsync(first.Location!.OriginalString, token, new { body = "first, changed" });
+        var afterUpdate = await api.GetAsync("/api/notes", token);
+        await api.DeleteAsync(second.Location!.OriginalString, token);
+        var afterDelete = await api.GetAsync("/api/notes", token);
 
         Assert.Empty(before.Json.EnumerateArray());
         Assert.Equal([first.Json.GetRawText(), second.Json.GetRawText()], afterCreate.Json.EnumerateArray().Select(note => note.GetRawText()));
@@ -72,12 +78,14 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal(["first, changed"], afterDelete.Json.EnumerateArray().Select(note => note.GetProperty("body").GetString()));
     }
 
-    [Fact]
-    public async Task The_list_is_sent_whole_with_its_length_and_described_in_the_OpenAPI_document()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task The_list_is_sent_whole_with_its_length_and_described_in_the_OpenAPI_document(string database)
     {
-        var token = await NewUserTokenAsync();
-        var created = await _api.PostAsync("/api/notes", token, new { body = "caf\u00e9 <b>&</b> \"quoted\"" });
-        using var http = fixture.Api.CreateClient();
+        var (token, api) = await OnAsync(database);
+        var created = await api.PostAsync("/api/notes", token, new { body = "caf\u00e9 <b>&</b> \"quoted\"" });
+        using var http = (await fixture.OnAsync(database)).Api.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/notes");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 
@@ -85,7 +93,7 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var sentLength = response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var length) ? length.ToString() : null;
         var body = await response.Content.ReadAsByteArrayAsync();
-        var document = await _api.GetAsync("/openapi/v1.json", token: null);
+        var document = await api.GetAsync("/openapi/v1.json", token: null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
@@ -141,6 +149,15 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 
         Assert.InRange((int)response.Status, 400, 499);
         Assert.DoesNotContain("   at ", response.Raw, StringComparison.Ordinal);
+    }
+
+    /// <summary>A new user's access token on the pair on <paramref name="database"/>, and a client of its API.</summary>
+    private async Task<(string Token, ApiClient Api)> OnAsync(string database)
+    {
+        var pair = await fixture.OnAsync(database);
+        var user = await TestUsers.CreateAsync(pair.AuthServer);
+        var login = await pair.AuthServer.CreateTokenClient().LoginAsync(user, TestUsers.Password);
+        return (login.AccessToken!, new ApiClient(pair.Api.CreateClient()));
     }
 
     private async Task<string> NewUserTokenAsync()
