@@ -54,7 +54,7 @@ public static class Database
             builder.AddSqliteDbContext<TContext>(name, configure);
         }
 
-        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [Health.ReadyTag]);
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database");
         return provider;
     }
 
@@ -66,19 +66,10 @@ public static class Database
     /// </summary>
     public static async Task InitializeAsync(DbContext context, Func<Task>? seed, CancellationToken cancellationToken)
     {
-        if (context.Database.IsNpgsql())
-        {
-            await using var turn = await PostgreSqlDatabase.InitializationTurnAsync(context.Database.GetConnectionString()!, cancellationToken);
-            await context.Database.MigrateAsync(cancellationToken);
-            if (seed is not null)
-            {
-                await seed();
-            }
-
-            return;
-        }
-
-        await SqliteDatabase.MigrateAsync(context, cancellationToken);
+        await using var turn = context.Database.IsNpgsql()
+            ? await PostgreSqlDatabase.InitializationTurnAsync(context.Database.GetConnectionString()!, cancellationToken)
+            : null;
+        await (turn is null ? SqliteDatabase.MigrateAsync(context, cancellationToken) : context.Database.MigrateAsync(cancellationToken));
         if (seed is not null)
         {
             await seed();

@@ -11,8 +11,6 @@ namespace AuthRefresh.Shared;
 /// </summary>
 public static class Health
 {
-    public const string ReadyTag = "ready";
-
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -58,7 +58,6 @@ public static class AuthServerSetup
         services.AddTokenRateLimiting();
         services.AddProblemDetails();
         services.AddExceptionHandler<MalformedRequestHandler>();
-        services.AddHealthChecks();
     }
 
     private static void AddOpenIddictServer(this IHostApplicationBuilder builder)

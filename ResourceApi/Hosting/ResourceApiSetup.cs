@@ -32,7 +32,6 @@ public static class ResourceApiSetup
 
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddProblemDetails();
-        services.AddHealthChecks();
 
         // Note: a malformed JSON body is the client's fault: 400 with a problem document, never a
         // developer exception page.

@@ -1,20 +1,7 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace ResourceApi.Notes;
 
 /// <summary>Reads the list of a user's notes, oldest first.</summary>
 public interface INotesReader
 {
     ValueTask<List<NoteResponse>> ListAsync(string owner, CancellationToken cancellationToken);
-}
-
-/// <summary>The list through EF Core, on any provider: ResourceApi's reader on PostgreSQL.</summary>
-public sealed class QueryNotesReader(NotesDbContext db) : INotesReader
-{
-    public async ValueTask<List<NoteResponse>> ListAsync(string owner, CancellationToken cancellationToken)
-        => await db.Notes.AsNoTracking()
-            .Where(n => n.OwnerId == owner)
-            .OrderBy(n => n.Id)
-            .Select(n => new NoteResponse(n.Id, n.Body, n.CreatedAt, n.UpdatedAt))
-            .ToListAsync(cancellationToken);
 }

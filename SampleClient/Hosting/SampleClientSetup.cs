@@ -63,7 +63,6 @@ public static class SampleClientSetup
             pages.Conventions.AuthorizeFolder("/");
             pages.Conventions.AllowAnonymousToPage("/Login");
         });
-        services.AddHealthChecks();
     }
 
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
