@@ -43,7 +43,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
     private static async Task<ApiPair> StartOnPostgreSqlAsync()
     {
-        var server = new AuthServerFactory(new Dictionary<string, string?>(ExtraScopes.ClientSettings)
+        var server = new AuthServerFactory(ExtraScopes.ClientSettings
             .Concat(await TestDatabase.SettingsAsync(TestDatabase.PostgreSql, "AuthServer")).ToDictionary());
         await ExtraScopes.RegisterAsync(server);
         var api = new ResourceApiFactory(server.Address, await TestDatabase.SettingsAsync(TestDatabase.PostgreSql, "ResourceApi"));

@@ -6,9 +6,6 @@ namespace ResourceApi.Tests;
 
 public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
-    private readonly TokenClient _tokens = fixture.AuthServer.CreateTokenClient();
-    private readonly ApiClient _api = new(fixture.Api.CreateClient());
-
     [Theory]
     [InlineData(TestDatabase.Sqlite)]
     [PostgreSqlData]
@@ -114,9 +111,9 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [InlineData("""{"body":null}""", "The body is required.")]
     public async Task An_invalid_body_gets_400_naming_the_field(string json, string message)
     {
-        var token = await NewUserTokenAsync();
+        var (token, api) = await OnAsync(TestDatabase.Sqlite);
 
-        var response = await _api.SendAsync(HttpMethod.Post, "/api/notes", token, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var response = await api.SendAsync(HttpMethod.Post, "/api/notes", token, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(message, response.Json.GetProperty("errors").GetProperty("body")[0].GetString());
@@ -125,11 +122,11 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_body_of_10000_characters_is_accepted_and_10001_refused()
     {
-        var token = await NewUserTokenAsync();
+        var (token, api) = await OnAsync(TestDatabase.Sqlite);
 
-        var longest = await _api.PostAsync("/api/notes", token, new { body = new string('x', 10_000) });
-        var tooLong = await _api.PostAsync("/api/notes", token, new { body = new string('x', 10_001) });
-        var update = await _api.PutAsync(longest.Location!.OriginalString, token, new { body = new string('x', 10_001) });
+        var longest = await api.PostAsync("/api/notes", token, new { body = new string('x', 10_000) });
+        var tooLong = await api.PostAsync("/api/notes", token, new { body = new string('x', 10_001) });
+        var update = await api.PutAsync(longest.Location!.OriginalString, token, new { body = new string('x', 10_001) });
 
         Assert.Equal(HttpStatusCode.Created, longest.Status);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.Status);
@@ -143,9 +140,9 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [InlineData("[1,2]", "application/json")]
     public async Task A_malformed_request_gets_400_never_500(string content, string contentType)
     {
-        var token = await NewUserTokenAsync();
+        var (token, api) = await OnAsync(TestDatabase.Sqlite);
 
-        var response = await _api.SendAsync(HttpMethod.Post, "/api/notes", token, new StringContent(content, System.Text.Encoding.UTF8, contentType));
+        var response = await api.SendAsync(HttpMethod.Post, "/api/notes", token, new StringContent(content, System.Text.Encoding.UTF8, contentType));
 
         Assert.InRange((int)response.Status, 400, 499);
         Assert.DoesNotContain("   at ", response.Raw, StringComparison.Ordinal);
@@ -158,11 +155,5 @@ public sealed class NotesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var user = await TestUsers.CreateAsync(pair.AuthServer);
         var login = await pair.AuthServer.CreateTokenClient().LoginAsync(user, TestUsers.Password);
         return (login.AccessToken!, new ApiClient(pair.Api.CreateClient()));
-    }
-
-    private async Task<string> NewUserTokenAsync()
-    {
-        var user = await TestUsers.CreateAsync(fixture.AuthServer);
-        return (await _tokens.LoginAsync(user, TestUsers.Password)).AccessToken!;
     }
 }

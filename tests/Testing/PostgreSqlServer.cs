@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using Xunit;
 
 namespace AuthRefresh.Testing;
 
@@ -156,17 +155,5 @@ public sealed class PostgreSqlServer
             : null;
         return debian ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .FirstOrDefault(d => d.Length > 0 && File.Exists(Path.Combine(d, "initdb")));
-    }
-}
-
-/// <summary>A test that needs PostgreSQL: skipped, with the reason, where it is not installed.</summary>
-public sealed class PostgreSqlFactAttribute : FactAttribute
-{
-    public PostgreSqlFactAttribute()
-    {
-        if (PostgreSqlServer.BinDirectory is null)
-        {
-            Skip = PostgreSqlServer.NotInstalled;
-        }
     }
 }
