@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -50,6 +53,25 @@ public static class PostgreSqlDatabase
         catch
         {
             await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Begins a transaction that holds the advisory lock <paramref name="key"/> until it ends, so
+    /// that nodes doing the same change take turns rather than both doing it.
+    /// </summary>
+    public static async Task<IDbContextTransaction> BeginLockedTransactionAsync(this DatabaseFacade database, long key, CancellationToken cancellationToken)
+    {
+        var transaction = await database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
             throw;
         }
     }

@@ -10,7 +10,7 @@ public static class Commands
         => args[0] switch
         {
             CreateAdminCommand.Name => CreateAdminCommand.RunAsync(services, args, Console.In, Console.Out, Console.Error),
-            RotateKeysCommand.Name => RotateKeysCommand.RunAsync(services, Console.Out),
+            RotateKeysCommand.Name => RotateKeysCommand.RunAsync(services, args, Console.Out, Console.Error),
             _ => throw new ArgumentException($"Unknown command '{args[0]}'.", nameof(args)),
         };
 }

@@ -53,7 +53,7 @@ public static class AuthServerSetup
         services.AddScoped<UsersSeed>();
         services.AddScoped<TokenIdentityFactory>();
         services.AddScoped<AdminAudit>();
-        builder.AddPruneJob();
+        builder.AddJobs();
 
         services.AddTokenRateLimiting();
         services.AddProblemDetails();
@@ -113,7 +113,11 @@ public static class AuthServerSetup
                 server.RefreshTokenReuseLeeway = tokens.Value.RefreshTokenReuseLeeway;
                 server.Issuer = settings.Value.Issuer;
             });
-        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeysSetup>();
+        builder.Services.AddSingleton<ServerKeys>();
+        builder.Services.AddSingleton<ServerKeysSetup>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(services => services.GetRequiredService<ServerKeysSetup>());
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(services => services.GetRequiredService<ServerKeysSetup>());
+        builder.Services.AddHostedService<ServerKeysReloader>();
     }
 
     /// <summary>Migrates the database, creates missing keys, seeds clients, scopes and users (one node at a time).</summary>
@@ -127,6 +131,7 @@ public static class AuthServerSetup
             await provider.GetRequiredService<ClientSeeder>().SeedAsync(cancellationToken);
             await provider.GetRequiredService<UsersSeed>().SeedAsync();
         }, cancellationToken);
+        await app.Services.GetRequiredService<ServerKeys>().ReloadAsync(cancellationToken);
     }
 
     public static void UseAuthServer(this WebApplication app)

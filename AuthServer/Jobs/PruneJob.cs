@@ -1,4 +1,3 @@
-using AuthServer.Options;
 using Quartz;
 
 namespace AuthServer.Jobs;
@@ -14,29 +13,4 @@ public sealed class PruneJob(TokenPruner pruner) : IJob
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
         => await pruner.PruneAsync(cancellationToken);
-}
-
-internal static class PruneJobSetup
-{
-    /// <summary>Schedules the job: first run one interval after start, then every interval.</summary>
-    public static void AddPruneJob(this IHostApplicationBuilder builder)
-    {
-        var settings = builder.Configuration.GetSection(PruningSettings.SectionName).Get<PruningSettings>() ?? new();
-        builder.Services.AddScoped<TokenPruner>();
-        // Note: the scheduler's name is unique per host: tests start several servers in one
-        // process, and each must have its own scheduler.
-        var scheduler = $"authserver-{Guid.NewGuid():N}";
-        builder.Services.AddQuartz(scheduler, quartz =>
-        {
-            quartz.AddJob<PruneJob>(job => job.WithIdentity(PruneJob.Key).StoreDurably().DisallowConcurrentExecution());
-            if (settings.Enabled)
-            {
-                quartz.AddTrigger<PruneJob>(trigger => trigger
-                    .ForJob(PruneJob.Key)
-                    .StartAt(DateTimeOffset.UtcNow + settings.Interval)
-                    .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(settings.Interval).RepeatForever()));
-            }
-        });
-        builder.Services.AddQuartzHostedService(scheduler, options => options.WaitForJobsToComplete = true);
-    }
 }

@@ -24,6 +24,17 @@ public sealed class StoredKey
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>When the key stops being used for new tokens; null while it is current.</summary>
+    /// <summary>
+    /// When the key starts signing (or encrypting): the newest key whose time has come and that is
+    /// not retired is the current one. Until then the key is announced: published in the JWKS,
+    /// and known to every node for validation and decryption, but not yet used.
+    /// </summary>
+    public DateTimeOffset ActivatesAt { get; set; }
+
+    /// <summary>
+    /// When a newer key took over and this one stopped being used for new tokens; null while no
+    /// newer key has. A retired key stays published until every token it signed or encrypted has
+    /// expired, then the rotation job deletes it.
+    /// </summary>
     public DateTimeOffset? RetiredAt { get; set; }
 }

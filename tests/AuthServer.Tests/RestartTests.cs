@@ -55,7 +55,7 @@ public sealed class RestartTests : IDisposable
         {
             login = await before.CreateTokenClient().LoginAsync();
             using var scope = before.Services.CreateScope();
-            created = await scope.ServiceProvider.GetRequiredService<KeyStore>().RotateAsync(CancellationToken.None);
+            created = await scope.ServiceProvider.GetRequiredService<KeyStore>().RotateAsync(TimeSpan.Zero, CancellationToken.None);
         }
 
         using var after = new AuthServerFactory(Settings, databaseDirectory: _directory);

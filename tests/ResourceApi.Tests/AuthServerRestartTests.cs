@@ -41,7 +41,7 @@ public sealed class AuthServerRestartTests : IDisposable
             before = (await first.CreateTokenClient().LoginAsync()).AccessToken!;
             Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/notes", before)).Status);
             using var scope = first.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<KeyStore>().RotateAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<KeyStore>().RotateAsync(TimeSpan.Zero, CancellationToken.None);
         }
 
         using var second = StartAuthServer();

@@ -147,6 +147,9 @@ namespace AuthServer.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset>("ActivatesAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Algorithm")
                         .IsRequired()
                         .HasMaxLength(32)
