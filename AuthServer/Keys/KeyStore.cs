@@ -140,8 +140,12 @@ public sealed class KeyStore(ApplicationDbContext db, IDataProtectionProvider da
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await (turn?.CommitAsync(cancellationToken) ?? Task.CompletedTask);
+        if (rotation.Changed)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await (turn?.CommitAsync(cancellationToken) ?? Task.CompletedTask);
+        }
+
         return rotation;
     }
 

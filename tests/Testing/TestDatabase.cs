@@ -1,4 +1,5 @@
 using System.Reflection;
+using Xunit;
 using Xunit.Sdk;
 
 namespace AuthRefresh.Testing;
@@ -45,4 +46,16 @@ public sealed class PostgreSqlDataAttribute : DataAttribute
     }
 
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[TestDatabase.PostgreSql]];
+}
+
+/// <summary>A test that needs PostgreSQL: skipped with the reason where it is not installed.</summary>
+public sealed class PostgreSqlFactAttribute : FactAttribute
+{
+    public PostgreSqlFactAttribute()
+    {
+        if (PostgreSqlServer.BinDirectory is null)
+        {
+            Skip = PostgreSqlServer.NotInstalled;
+        }
+    }
 }
