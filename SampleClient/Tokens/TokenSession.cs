@@ -22,6 +22,16 @@ public sealed class TokenSession
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Bumped by every refresh: a node claims the refresh of the version it read.</summary>
+    public int Version { get; set; }
+
+    /// <summary>
+    /// Until when (Unix milliseconds) a node holds the right to refresh this session; null when
+    /// none does. Set only by a conditional write, so that one node at a time redeems the
+    /// session's refresh token.
+    /// </summary>
+    public long? RefreshLeaseUntil { get; set; }
+
     public List<Rotation> Rotations { get; set; } = [];
 }
 

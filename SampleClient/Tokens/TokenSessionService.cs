@@ -23,7 +23,9 @@ public sealed record SessionTokens(
 /// Signs users in with the password grant, keeps their tokens on the server, refreshes them, and
 /// revokes them at logout — all through the OpenIddict client as the confidential client
 /// <c>sample-client</c>. Refreshes of one session are serialised, so that parallel requests and
-/// several tabs never present a refresh token that was already rotated.
+/// several tabs never present a refresh token that was already rotated: within a node by a lock,
+/// across nodes by a lease on the session's row (<see cref="TokenSession.RefreshLeaseUntil"/>)
+/// that a node takes with a conditional write before it presents the refresh token.
 /// </summary>
 public sealed partial class TokenSessionService(
     OpenIddictClientService client,
@@ -34,6 +36,11 @@ public sealed partial class TokenSessionService(
     ILogger<TokenSessionService> logger)
 {
     private const int KeptRotations = 10;
+
+    // Note: far longer than a refresh takes; a node that dies holding the lease delays the
+    // session's next refresh by at most this.
+    private static readonly TimeSpan RefreshLease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(25);
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("SampleClient.Tokens.v1");
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -89,22 +96,32 @@ public sealed partial class TokenSessionService(
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SampleClientDbContext>();
-
-            // Note: read inside the lock, so a request that waited sees the tokens the request
-            // before it received, not the ones it had when it started.
-            var session = await db.Sessions.Include(s => s.Rotations).SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
-                ?? throw new SessionEndedException("The session does not exist.");
-
-            var reason = RefreshPolicy.Decide(
-                session.AccessTokenExpiresAt, time.GetUtcNow(), settings.Value.RefreshMargin, dataRequest, settings.Value.RefreshOnEveryDataRequest);
-            if (reason is not null)
+            while (true)
             {
-                await RefreshAsync(db, session, reason, cancellationToken);
-            }
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<SampleClientDbContext>();
 
-            return View(session);
+                // Note: read inside the lock, so a request that waited sees the tokens the request
+                // before it received, not the ones it had when it started.
+                var session = await db.Sessions.Include(s => s.Rotations).SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
+                    ?? throw new SessionEndedException("The session does not exist.");
+
+                var reason = RefreshPolicy.Decide(
+                    session.AccessTokenExpiresAt, time.GetUtcNow(), settings.Value.RefreshMargin, dataRequest, settings.Value.RefreshOnEveryDataRequest);
+                if (reason is null)
+                {
+                    return View(session);
+                }
+
+                if (await TryTakeLeaseAsync(db, session, cancellationToken))
+                {
+                    await RefreshUnderLeaseAsync(db, session, reason, cancellationToken);
+                    return View(session);
+                }
+
+                // Another node is refreshing this session: its tokens are read again when it is done.
+                await Task.Delay(LeasePoll, cancellationToken);
+            }
         }
         finally
         {
@@ -137,6 +154,41 @@ public sealed partial class TokenSessionService(
     /// <summary>The first characters of the token's SHA-256: enough to tell tokens apart, useless to a thief.</summary>
     public static string Fingerprint(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..12];
 
+    /// <summary>
+    /// Takes the session's refresh lease, if no node holds it and nobody refreshed the session
+    /// since it was read: one conditional write, which one node at a time wins.
+    /// </summary>
+    private async Task<bool> TryTakeLeaseAsync(SampleClientDbContext db, TokenSession session, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var until = now + (long)RefreshLease.TotalMilliseconds;
+        var taken = await db.Sessions
+            .Where(s => s.Id == session.Id && s.Version == session.Version && (s.RefreshLeaseUntil == null || s.RefreshLeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.RefreshLeaseUntil, until), cancellationToken);
+        if (taken == 1)
+        {
+            db.Entry(session).Property(p => p.RefreshLeaseUntil).OriginalValue = until;
+            session.RefreshLeaseUntil = until;
+        }
+
+        return taken == 1;
+    }
+
+    private async Task RefreshUnderLeaseAsync(SampleClientDbContext db, TokenSession session, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshAsync(db, session, reason, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not SessionEndedException)
+        {
+            // Note: AuthServer did not answer (or the write failed): the next request may try again at once.
+            await db.Sessions.Where(s => s.Id == session.Id && s.Version == session.Version)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.RefreshLeaseUntil, (long?)null), CancellationToken.None);
+            throw;
+        }
+    }
+
     private async Task RefreshAsync(SampleClientDbContext db, TokenSession session, string reason, CancellationToken cancellationToken)
     {
         var oldRefreshToken = _protector.Unprotect(session.ProtectedRefreshToken);
@@ -161,6 +213,8 @@ public sealed partial class TokenSessionService(
         session.ProtectedAccessToken = _protector.Protect(result.AccessToken);
         session.ProtectedRefreshToken = _protector.Protect(newRefreshToken);
         session.AccessTokenExpiresAt = result.AccessTokenExpirationDate ?? time.GetUtcNow();
+        session.Version++;
+        session.RefreshLeaseUntil = null;
         session.Rotations.Add(new Rotation
         {
             SessionId = session.Id,

@@ -15,11 +15,13 @@ public sealed class TokenSessionServiceTests : IDisposable
 {
     private readonly AuthServerFactory _authServer = new(new Dictionary<string, string?> { ["Tokens:RefreshTokenReuseLeeway"] = "00:00:00" });
     private readonly List<SampleClientFactory> _clients = [];
+    private readonly TempDirectory _sharedFolder = new();
 
     public void Dispose()
     {
         _clients.ForEach(client => client.Dispose());
         _authServer.Dispose();
+        _sharedFolder.Dispose();
     }
 
     [Fact]
@@ -72,6 +74,28 @@ public sealed class TokenSessionServiceTests : IDisposable
         }
 
         Assert.Equal(10, chain.Count); // the history keeps the last 10
+    }
+
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [PostgreSqlData]
+    public async Task Two_nodes_on_one_database_never_both_redeem_a_session_refresh_token(string provider)
+    {
+        var database = await TestDatabase.SettingsAsync(provider, "SampleClient");
+        var nodes = new[] { Start(demonstrationMode: true, database, _sharedFolder.Path), Start(demonstrationMode: true, database, _sharedFolder.Path) };
+        var signedIn = await nodes[0].SignInAsync("alice", "Pass123$", CancellationToken.None);
+
+        // With no reuse leeway at AuthServer, one refresh token presented twice ends the session.
+        var results = await Task.WhenAll(Enumerable.Range(0, 16)
+            .Select(i => Task.Run(() => nodes[i % 2].GetAsync(signedIn.SessionId, dataRequest: true, CancellationToken.None))));
+
+        Assert.Equal(16, results.Select(r => r.RefreshToken).Distinct().Count());
+        var last = await nodes[1].GetAsync(signedIn.SessionId, dataRequest: true, CancellationToken.None);
+        var chain = last.Rotations.Reverse().ToList();
+        for (var i = 1; i < chain.Count; i++)
+        {
+            Assert.Equal(chain[i - 1].NewRefreshToken, chain[i].OldRefreshToken);
+        }
     }
 
     [Fact]
@@ -127,12 +151,13 @@ public sealed class TokenSessionServiceTests : IDisposable
         Assert.Equal(TokenErrors.InvalidCredentials, wrong.ErrorDescription);
     }
 
-    private TokenSessionService Start(bool demonstrationMode)
+    private TokenSessionService Start(bool demonstrationMode, Dictionary<string, string?>? database = null, string? databaseDirectory = null)
     {
         var client = new SampleClientFactory(
             _authServer.Address,
             new Uri("http://127.0.0.1:9/"), // ResourceApi is not called here
-            new Dictionary<string, string?> { ["SampleClient:RefreshOnEveryDataRequest"] = demonstrationMode.ToString() });
+            new Dictionary<string, string?>(database ?? []) { ["SampleClient:RefreshOnEveryDataRequest"] = demonstrationMode.ToString() },
+            databaseDirectory);
         _clients.Add(client);
         return client.Services.GetRequiredService<TokenSessionService>();
     }

@@ -98,6 +98,9 @@ namespace SampleClient.Tokens.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long?>("RefreshLeaseUntil")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasColumnType("text");
@@ -105,6 +108,9 @@ namespace SampleClient.Tokens.Migrations.PostgreSql
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
