@@ -26,7 +26,7 @@ public sealed class ServerKeys(IServiceScopeFactory scopes, TimeProvider time, I
     public Loaded Current => _loaded ?? ReloadAsync(CancellationToken.None).GetAwaiter().GetResult().Keys;
 
     /// <summary>Fires once, when <see cref="Current"/> changes after it.</summary>
-    public IChangeToken ChangeToken => new CancellationChangeToken(_changed.Token);
+    public IChangeToken ChangeToken => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
 
     /// <summary>Reads the stored keys again; true when they changed (and the change token fired).</summary>
     public async Task<(bool Changed, Loaded Keys)> ReloadAsync(CancellationToken cancellationToken)
@@ -56,9 +56,9 @@ public sealed class ServerKeys(IServiceScopeFactory scopes, TimeProvider time, I
             if (previous is not null)
             {
                 logger.LogInformation("Keys changed: {Keys}", fingerprint);
+                // Note: the fired source is not disposed: a listener may still be registering on its token.
                 var changed = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
                 await changed.CancelAsync();
-                changed.Dispose();
             }
 
             return (true, _loaded);
