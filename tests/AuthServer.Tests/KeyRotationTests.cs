@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using AuthRefresh.Testing;
 using AuthServer.Commands;
 using AuthServer.Data;
@@ -137,9 +136,7 @@ public sealed class KeyRotationTests : IDisposable
     private static async Task<StoredKey> StoredAsync(AuthServerFactory server, string id)
         => (await KeysAsync(server, StoredKey.Signing)).Single(k => k.Id == id);
 
-    private static async Task<List<string>> KeyIdsAsync(TokenClient client)
-        => [.. JsonDocument.Parse(await client.Http.GetStringAsync("/.well-known/jwks")).RootElement.GetProperty("keys").EnumerateArray()
-            .Select(k => k.GetProperty("kid").GetString()!).Order(StringComparer.Ordinal)];
+    private static Task<List<string>> KeyIdsAsync(TokenClient client) => Jwt.KeyIdsAsync(client.Http);
 
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using AuthRefresh.Testing;
 using AuthServer.Keys;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +27,7 @@ public sealed class RestartTests : IDisposable
         {
             var client = before.CreateTokenClient();
             login = await client.LoginAsync();
-            keysBefore = KeyIds(await client.Http.GetStringAsync("/.well-known/jwks"));
+            keysBefore = await KeyIdsAsync(client.Http);
         }
 
         using var after = new AuthServerFactory(Settings, databaseDirectory: _directory);
@@ -39,7 +38,7 @@ public sealed class RestartTests : IDisposable
         var userInfo = await restarted.UserInfoAsync(login.AccessToken);
         var refresh = await restarted.RefreshAsync(login.RefreshToken!);
 
-        Assert.Equal(keysBefore, KeyIds(await restarted.Http.GetStringAsync("/.well-known/jwks")));
+        Assert.Equal(keysBefore, await KeyIdsAsync(restarted.Http));
         Assert.True(validation.IsValid, validation.Exception?.Message);
         Assert.True(introspection.Json.GetProperty("active").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, userInfo.Status);
@@ -61,7 +60,7 @@ public sealed class RestartTests : IDisposable
         using var after = new AuthServerFactory(Settings, databaseDirectory: _directory);
         var client = after.CreateTokenClient();
         var fresh = await client.LoginAsync();
-        var jwks = KeyIds(await client.Http.GetStringAsync("/.well-known/jwks"));
+        var jwks = await KeyIdsAsync(client.Http);
 
         var newKey = created.Single(k => k.StartsWith("sig:", StringComparison.Ordinal))["sig:".Length..];
         Assert.Equal(newKey, Jwt.Read(fresh.AccessToken!).Kid);
@@ -95,7 +94,5 @@ public sealed class RestartTests : IDisposable
         Assert.True((await Jwt.ValidateAsync(client.Http, fresh.AccessToken!, "resource-api")).IsValid);
     }
 
-    private static string KeyIds(string jwks)
-        => string.Join(",", JsonDocument.Parse(jwks).RootElement.GetProperty("keys").EnumerateArray()
-            .Select(k => k.GetProperty("kid").GetString()).Order(StringComparer.Ordinal));
+    private static async Task<string> KeyIdsAsync(HttpClient http) => string.Join(",", await Jwt.KeyIdsAsync(http));
 }

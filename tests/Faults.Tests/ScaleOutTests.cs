@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using AuthRefresh.Testing;
 using Npgsql;
 
@@ -104,7 +103,5 @@ public sealed class ScaleOutTests : IAsyncLifetime
         return (await command.ExecuteScalarAsync())?.ToString();
     }
 
-    private static async Task<List<string>> KeyIdsAsync(TokenClient client)
-        => [.. JsonDocument.Parse(await client.Http.GetStringAsync("/.well-known/jwks")).RootElement.GetProperty("keys").EnumerateArray()
-            .Select(k => k.GetProperty("kid").GetString()!)];
+    private static Task<List<string>> KeyIdsAsync(TokenClient client) => Jwt.KeyIdsAsync(client.Http);
 }

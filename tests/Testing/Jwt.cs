@@ -8,6 +8,11 @@ public static class Jwt
 {
     public static JsonWebToken Read(string token) => new(token);
 
+    /// <summary>The key ids the server's JWKS publishes, in ordinal order.</summary>
+    public static async Task<List<string>> KeyIdsAsync(HttpClient http)
+        => [.. JsonDocument.Parse(await http.GetStringAsync("/.well-known/jwks")).RootElement.GetProperty("keys").EnumerateArray()
+            .Select(k => k.GetProperty("kid").GetString()!).Order(StringComparer.Ordinal)];
+
     /// <summary>Validates a token against the server's published JWKS, as a resource server would.</summary>
     public static async Task<TokenValidationResult> ValidateAsync(HttpClient http, string token, string audience)
     {
