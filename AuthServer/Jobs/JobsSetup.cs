@@ -1,3 +1,5 @@
+using AuthRefresh.Shared;
+using AuthServer.Hosting;
 using AuthServer.Keys;
 using AuthServer.Options;
 using Quartz;
@@ -7,38 +9,59 @@ namespace AuthServer.Jobs;
 /// <summary>The Quartz jobs: pruning dead tokens and rotating keys.</summary>
 internal static class JobsSetup
 {
+    /// <summary>The scheduler every node of a cluster names: its rows in the Quartz tables are under it.</summary>
+    public const string ClusteredSchedulerName = "AuthServer";
+
     /// <summary>
-    /// Schedules the jobs: pruning first one interval after start, then every interval; the key
-    /// rotation at start, then every <see cref="KeysSettings.RotationCheckInterval"/>.
+    /// Schedules the jobs: pruning first one interval after the schedule is made, then every
+    /// interval; the key rotation at once, then every <see cref="KeysSettings.RotationCheckInterval"/>
+    /// (<see cref="JobSchedule"/>). On SQLite the schedule lives in memory; on PostgreSQL it is
+    /// Quartz's clustered ADO.NET store in the app's database, so each job runs on one node at a
+    /// time and once per interval for the whole cluster.
     /// </summary>
     public static void AddJobs(this IHostApplicationBuilder builder)
     {
         var pruning = builder.Configuration.GetSection(PruningSettings.SectionName).Get<PruningSettings>() ?? new();
         var keys = builder.Configuration.GetSection(KeysSettings.SectionName).Get<KeysSettings>() ?? new();
+        var clustered = builder.GetDatabaseProvider() == DatabaseProvider.PostgreSql;
+        var connectionString = clustered ? builder.GetPostgreSqlConnectionString(AuthServerSetup.ConnectionStringName) : null;
         builder.Services.AddScoped<TokenPruner>();
-        // Note: the scheduler's name is unique per host: tests start several servers in one
-        // process, and each must have its own scheduler.
-        var scheduler = $"authserver-{Guid.NewGuid():N}";
+
+        // Note: an in-memory scheduler's name is unique per host (tests start several servers in
+        // one process, each with its own schedule); the nodes of a cluster share theirs.
+        var scheduler = clustered ? ClusteredSchedulerName : $"authserver-{Guid.NewGuid():N}";
         builder.Services.AddQuartz(scheduler, quartz =>
         {
-            quartz.AddJob<PruneJob>(job => job.WithIdentity(PruneJob.Key).StoreDurably().DisallowConcurrentExecution());
-            if (pruning.Enabled)
+            if (connectionString is not null)
             {
-                quartz.AddTrigger<PruneJob>(trigger => trigger
-                    .ForJob(PruneJob.Key)
-                    .StartAt(DateTimeOffset.UtcNow + pruning.Interval)
-                    .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(pruning.Interval).RepeatForever()));
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(connectionString);
+                    store.UseSystemTextJsonSerializer();
+                    // Note: a node that missed its check-in by 20 s is taken for dead, and the
+                    // others take over its triggers.
+                    store.UseClustering(clustering =>
+                    {
+                        clustering.CheckinInterval = TimeSpan.FromSeconds(10);
+                        clustering.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                    });
+                    // Note: Quartz creates its own tables (qrtz_*) when they are missing; nodes
+                    // that start together retry until the schema is whole.
+                    store.ProvisionSchema();
+                });
             }
 
+            quartz.AddJob<PruneJob>(job => job.WithIdentity(PruneJob.Key).StoreDurably().DisallowConcurrentExecution());
             quartz.AddJob<KeyRotationJob>(job => job.WithIdentity(KeyRotationJob.Key).StoreDurably().DisallowConcurrentExecution());
-            if (keys.AutomaticRotation)
-            {
-                quartz.AddTrigger<KeyRotationJob>(trigger => trigger
-                    .ForJob(KeyRotationJob.Key)
-                    .StartNow()
-                    .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(keys.RotationCheckInterval).RepeatForever()));
-            }
         });
         builder.Services.AddQuartzHostedService(scheduler, options => options.WaitForJobsToComplete = true);
+
+        // Note: after Quartz's own hosted service, which stores the jobs the triggers name.
+        JobTiming[] timings =
+        [
+            new(PruneJob.Key, pruning.Enabled, pruning.Interval, FirstRunAfter: pruning.Interval),
+            new(KeyRotationJob.Key, keys.AutomaticRotation, keys.RotationCheckInterval, FirstRunAfter: TimeSpan.Zero),
+        ];
+        builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<JobSchedule>(services, scheduler, timings));
     }
 }

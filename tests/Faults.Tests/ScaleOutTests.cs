@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using AuthRefresh.Bench.Servers;
 using AuthRefresh.Testing;
 using Npgsql;
 
@@ -9,8 +12,10 @@ namespace Faults.Tests;
 /// Two AuthServer processes on one PostgreSQL database, started at the same moment, behind no
 /// balancer: the test sends each request to the node it chooses, as a balancer might.
 /// </summary>
-public sealed class ScaleOutTests : IAsyncLifetime
+public sealed partial class ScaleOutTests : IAsyncLifetime
 {
+    private static readonly TimeSpan PruningInterval = TimeSpan.FromSeconds(1);
+
     private string _database = "";
     private AuthServerProcess _a = null!;
     private AuthServerProcess _b = null!;
@@ -23,27 +28,22 @@ public sealed class ScaleOutTests : IAsyncLifetime
         }
 
         _database = await (await PostgreSqlServer.GetAsync()).CreateDatabaseAsync("scaleout");
-        var shared = new Dictionary<string, string>
+        // Note: one configuration for the cluster, as a deployment has: keys rotate early (an
+        // announced key five seconds after start) and the pruning job runs every second.
+        var cluster = new Dictionary<string, string>
         {
             ["Database:Provider"] = TestDatabase.PostgreSql,
             ["ConnectionStrings:AuthServer"] = _database,
             ["Tokens:RefreshTokenReuseLeeway"] = "00:00:00",
             ["Keys:ReloadInterval"] = "00:00:01",
-        };
-
-        // Node A rotates keys (an announced key five seconds after start); node B never does, so
-        // a key B publishes came from A through the database.
-        _a = new AuthServerProcess(new Dictionary<string, string>(shared)
-        {
             ["Keys:RotationInterval"] = "00:00:20",
             ["Keys:AnnouncePeriod"] = "00:00:15",
             ["Keys:RotationCheckInterval"] = "00:00:01",
-        });
-        _b = new AuthServerProcess(new Dictionary<string, string>(shared)
-        {
-            ["Server:Issuer"] = _a.Address.ToString(),
-            ["Keys:AutomaticRotation"] = "false",
-        });
+            ["Pruning:Enabled"] = "true",
+            ["Pruning:Interval"] = PruningInterval.ToString(),
+        };
+        _a = new AuthServerProcess(cluster);
+        _b = new AuthServerProcess(new Dictionary<string, string>(cluster) { ["Server:Issuer"] = _a.Address.ToString() });
         await Task.WhenAll(_a.StartAsync(), _b.StartAsync());
     }
 
@@ -82,18 +82,53 @@ public sealed class ScaleOutTests : IAsyncLifetime
         var afterReplay = await b.RefreshAsync(refreshed.RefreshToken!);
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (afterReplay.Status, afterReplay.Error));
 
-        var keysAtStart = await KeyIdsAsync(b);
+        // The rotation job runs on whichever node the cluster's scheduler gives it to; both nodes
+        // then publish the key it announced beside the current one.
+        var current = Jwt.Read(login.AccessToken!).Kid;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        string? fromA;
-        while ((fromA = (await KeyIdsAsync(b)).Except(keysAtStart).FirstOrDefault()) is null)
+        List<string> onA, onB;
+        while ((onA = await KeyIdsAsync(a)).Count < 2 || (onB = await KeyIdsAsync(b)).Count < 2)
         {
             await Task.Delay(250, timeout.Token);
         }
 
-        Assert.Contains(fromA, await KeyIdsAsync(a));
-        Assert.DoesNotContain("Key rotation:", _b.ReadLog(), StringComparison.Ordinal);
-        Assert.Contains("Key rotation:", _a.ReadLog(), StringComparison.Ordinal);
+        Assert.Contains(current, onA);
+        Assert.Equal(onA.Order(), onB.Order());
+        Assert.Contains("Key rotation:", _a.ReadLog() + _b.ReadLog(), StringComparison.Ordinal);
     }
+
+    [PostgreSqlFact]
+    public async Task The_pruning_job_runs_once_per_interval_for_the_whole_cluster()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        List<(DateTimeOffset Slot, string Node)> runs;
+        while ((runs = PruningRuns()).Count < 8)
+        {
+            await Task.Delay(250, timeout.Token);
+        }
+
+        // Each scheduled time ran on one node, and the times are one interval apart: the two nodes
+        // keep one schedule between them, not one each.
+        var slots = runs.Select(run => run.Slot).Order().ToList();
+        Assert.Equal(slots.Count, slots.Distinct().Count());
+        Assert.All(slots.Zip(slots.Skip(1)), pair => Assert.True(
+            pair.Second - pair.First >= PruningInterval,
+            $"Two runs {(pair.Second - pair.First).TotalMilliseconds} ms apart: {string.Join(", ", runs)}"));
+
+        // One node made the schedule; the other, starting at the same moment, found it.
+        Assert.Single(JobScheduleMade().Matches(_a.ReadLog() + _b.ReadLog()));
+    }
+
+    /// <summary>The runs of the pruning job both nodes logged: the time each was scheduled for, and the node.</summary>
+    private List<(DateTimeOffset Slot, string Node)> PruningRuns()
+        => [.. new[] { ("A", _a), ("B", _b) }.SelectMany(node => PruningRun().Matches(node.Item2.ReadLog())
+            .Select(match => (DateTimeOffset.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), node.Item1)))];
+
+    [GeneratedRegex(@"Pruning run scheduled for (\S+), on scheduler instance")]
+    private static partial Regex PruningRun();
+
+    [GeneratedRegex("Job schedule of prune-tokens: every")]
+    private static partial Regex JobScheduleMade();
 
     private async Task<string?> ScalarAsync(string sql)
     {
