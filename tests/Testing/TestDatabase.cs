@@ -1,4 +1,5 @@
 using System.Reflection;
+using AuthRefresh.Bench.Servers;
 using Xunit;
 using Xunit.Sdk;
 

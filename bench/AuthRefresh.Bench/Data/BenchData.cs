@@ -3,12 +3,14 @@ using System.Security.Cryptography;
 using AuthRefresh.Bench.Load;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace AuthRefresh.Bench.Data;
 
 /// <summary>
-/// Writes the benchmark's data straight into AuthServer's SQLite file (after AuthServer created
-/// and migrated it): the users, and for the growth run, stored tokens in bulk.
+/// Writes the benchmark's data straight into AuthServer's SQLite file or PostgreSQL database
+/// (after AuthServer created and migrated it): the users, and for the growth run, stored tokens
+/// in bulk.
 /// </summary>
 public static class BenchData
 {
@@ -43,6 +45,36 @@ public static class BenchData
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>The same users, in AuthServer's PostgreSQL database.</summary>
+    public static async Task SeedUsersAsync(string postgreSql, BenchUsers users, CancellationToken cancellationToken)
+    {
+        var hash = new PasswordHasher<object>().HashPassword(new object(), users.Password);
+        await using var connection = new NpgsqlConnection(postgreSql);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        for (var i = 0; i < users.Count; i++)
+        {
+            var name = users.Name(i);
+            var email = name + "@bench.invalid";
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO "AspNetUsers" ("Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed",
+                    "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
+                VALUES (@id, @name, @normalizedName, @email, @normalizedEmail, true, @hash, @stamp, @concurrency, false, false, true, 0)
+                """, connection, transaction)
+            {
+                Parameters =
+                {
+                    new("id", Guid.NewGuid().ToString()), new("name", name), new("normalizedName", name.ToUpperInvariant()),
+                    new("email", email), new("normalizedEmail", email.ToUpperInvariant()), new("hash", hash),
+                    new("stamp", Base32Stamp()), new("concurrency", Guid.NewGuid().ToString()),
+                },
+            };
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>

@@ -7,14 +7,15 @@ namespace AuthRefresh.Bench.Load;
 
 /// <summary>
 /// The servers under load and the accounts to use: a public client (no secret to hash, as an SPA
-/// or a CLI), and users named <c>{UserPrefix}{n}</c> that share one password.
+/// or a CLI), and users named <c>{UserPrefix}{n}</c> that share one password. With more than one
+/// AuthServer node, the token requests go to each in turn, as a round-robin balancer sends them.
 /// </summary>
 public sealed class BenchTarget : IDisposable
 {
     public const string DefaultClientId = "public-client";
     public const string Scope = "openid offline_access notes";
 
-    public BenchTarget(Uri authServer, Uri resourceApi, BenchUsers users, string clientId = DefaultClientId)
+    public BenchTarget(Uri authServer, Uri resourceApi, BenchUsers users, string clientId = DefaultClientId, IReadOnlyList<Uri>? otherNodes = null)
     {
         AuthServer = authServer;
         ResourceApi = resourceApi;
@@ -33,7 +34,7 @@ public sealed class BenchTarget : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
-        Tokens = new TokenRequests(Http, new Uri(authServer, "connect/token"), clientId, users.Password);
+        Tokens = new TokenRequests(Http, [.. new[] { authServer }.Concat(otherNodes ?? []).Select(node => new Uri(node, "connect/token"))], clientId, users.Password);
     }
 
     public Uri AuthServer { get; }
@@ -60,10 +61,14 @@ public sealed record BenchUsers(string Prefix, int Count, string Password)
 /// <summary>What the token endpoint answered: the status and, on success, the tokens.</summary>
 public readonly record struct TokenAnswer(int Status, string? AccessToken, string? RefreshToken);
 
-/// <summary>The two grants the scenarios post, form-encoded by hand to keep the client cheap.</summary>
-public sealed class TokenRequests(HttpClient http, Uri endpoint, string clientId, string password)
+/// <summary>
+/// The two grants the scenarios post, form-encoded by hand to keep the client cheap; with several
+/// endpoints, each request goes to the next one.
+/// </summary>
+public sealed class TokenRequests(HttpClient http, IReadOnlyList<Uri> endpoints, string clientId, string password)
 {
     private static readonly MediaTypeHeaderValue Form = new("application/x-www-form-urlencoded");
+    private int _requests = -1;
 
     public Task<TokenAnswer> PasswordAsync(string userName, CancellationToken cancellationToken)
         => PostAsync(
@@ -95,6 +100,7 @@ public sealed class TokenRequests(HttpClient http, Uri endpoint, string clientId
     {
         using var content = new ByteArrayContent(Encoding.ASCII.GetBytes(form));
         content.Headers.ContentType = Form;
+        var endpoint = endpoints.Count == 1 ? endpoints[0] : endpoints[(int)((uint)Interlocked.Increment(ref _requests) % (uint)endpoints.Count)];
         using var response = await http.PostAsync(endpoint, content, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK)

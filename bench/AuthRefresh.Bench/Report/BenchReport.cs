@@ -172,6 +172,17 @@ public sealed class BenchReport
         }
     }
 
+    /// <summary>Refresh on PostgreSQL, one node against two nodes on one database (medians of the runs).</summary>
+    public void Cluster(IReadOnlyList<(string Label, LoadResult Median)> results)
+    {
+        _markdown.AppendLine("## Refresh on PostgreSQL: one AuthServer node, and two nodes on one database (requests alternating)").AppendLine();
+        Table(results.Select(r => (r.Median, r.Label)));
+        foreach (var (_, result) in results)
+        {
+            Check(result);
+        }
+    }
+
     public const double StormRefreshP99TargetMs = 100;
 
     public void Storm(LoadResult refresh, Load.StormResult storm, Limits.Limits limits)

@@ -35,8 +35,13 @@ public sealed class ServerProcess : IAsyncDisposable
     public static string BuildConfiguration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
+    /// <summary>
+    /// Starts the app <paramref name="name"/> on <paramref name="port"/>; <paramref name="displayName"/>
+    /// (the app's name by default) names the process in reports and its log file.
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(
-        string repositoryRoot, string name, int port, IReadOnlyDictionary<string, string> settings, string logFolder, CancellationToken cancellationToken)
+        string repositoryRoot, string name, int port, IReadOnlyDictionary<string, string> settings, string logFolder,
+        CancellationToken cancellationToken, string? displayName = null)
     {
         var projectFolder = Path.Combine(repositoryRoot, name);
         var assembly = Path.Combine(projectFolder, "bin", BuildConfiguration, "net10.0", name + ".dll");
@@ -62,15 +67,16 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var logPath = Path.Combine(logFolder, name + ".log");
+        displayName ??= name;
+        var logPath = Path.Combine(logFolder, displayName + ".log");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{displayName} did not start.");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new ServerProcess(name, address, process, log, logPath);
+        var server = new ServerProcess(displayName, address, process, log, logPath);
         await server.WaitUntilHealthyAsync(cancellationToken);
         return server;
     }

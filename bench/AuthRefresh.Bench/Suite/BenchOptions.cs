@@ -6,7 +6,7 @@ namespace AuthRefresh.Bench.Suite;
 public sealed record BenchOptions
 {
     public const string Usage = """
-        usage: bench.sh [report | limits | password | refresh | http | api | password-storm | sweep | growth | memory]... [options]
+        usage: bench.sh [report | limits | password | refresh | http | api | password-storm | sweep | growth | memory | refresh-cluster]... [options]
           report      (the default) limits, every scenario at its target concurrency, the password
                       storm, the sweep, growth and memory: what docs/PERFORMANCE.md quotes
           limits      the micro-benchmarks and the ceilings they imply
@@ -19,6 +19,9 @@ public sealed record BenchOptions
           sweep       every scenario at concurrency 1, 4, 16 and 64, for the chart
           growth      refresh p50 with 1,000 stored tokens, then with --tokens
           memory      AuthServer's resident memory after 60 s of refresh
+          refresh-cluster
+                      refresh on PostgreSQL (a throw-away cluster the run starts): one AuthServer
+                      node, then two nodes on one database with the requests alternating
         options:
           --concurrency 16,64   workers (comma-separated list; default: the scenario's target)
           --duration 10         seconds measured per run

@@ -70,6 +70,9 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
                 case "memory":
                     await MemoryAsync(cancellationToken);
                     break;
+                case ClusterCommand:
+                    await ClusterAsync(cancellationToken);
+                    break;
                 default:
                     Console.Error.WriteLine($"Unknown command '{command}'.");
                     Console.Error.WriteLine(BenchOptions.Usage);
@@ -295,6 +298,53 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         }
     }
 
+    public const string ClusterCommand = "refresh-cluster";
+
+    /// <summary>
+    /// Refresh on PostgreSQL (a durable throw-away cluster of the benchmark's own): one AuthServer
+    /// node, and two nodes on one database with the requests alternating between them, each on a
+    /// database of its own and measured in turns (one, two, one, ...), so that this machine's drift
+    /// falls on both alike. The machine's two cores hold both nodes, PostgreSQL and the load
+    /// generator: this measures what a second node costs and proves it keeps working, not how a
+    /// second machine scales.
+    /// </summary>
+    private async Task ClusterAsync(CancellationToken cancellationToken)
+    {
+        if (PostgreSqlServer.BinDirectory is null)
+        {
+            Console.Error.WriteLine(PostgreSqlServer.NotInstalled);
+            _report.Line($"refresh-cluster not run: {PostgreSqlServer.NotInstalled}.");
+            return;
+        }
+
+        Console.WriteLine("Starting PostgreSQL (a throw-away cluster, fsync and synchronous commit on)...");
+        await using var postgreSql = await PostgreSqlServer.StartAsync(durable: true);
+        await using var one = await StartAsync("pg-1-node", cancellationToken, await postgreSql.CreateDatabaseAsync("bench_one"), nodes: 1);
+        await using var two = await StartAsync("pg-2-nodes", cancellationToken, await postgreSql.CreateDatabaseAsync("bench_two"), nodes: 2);
+        var sessions = new[] { (Session: one, Label: "PostgreSQL, 1 node"), (Session: two, Label: "PostgreSQL, 2 nodes") };
+        var results = new List<(string Label, LoadResult Median)>();
+        foreach (var concurrency in options.Concurrency ?? [16])
+        {
+            var runs = sessions.Select(_ => new List<LoadResult>()).ToArray();
+            for (var run = 1; run <= options.Runs; run++)
+            {
+                for (var i = 0; i < sessions.Length; i++)
+                {
+                    runs[i].Add(await LoadAsync(sessions[i].Session, Scenarios.Refresh, concurrency, sessions[i].Label, cancellationToken));
+                }
+            }
+
+            for (var i = 0; i < sessions.Length; i++)
+            {
+                var median = LoadResult.Median(runs[i]);
+                Print(median, sessions[i].Label + " median");
+                results.Add((sessions[i].Label, median));
+            }
+        }
+
+        _report.Cluster(results);
+    }
+
     /// <summary>AuthServer's resident memory after 60 s of refresh at concurrency 16.</summary>
     private async Task MemoryAsync(CancellationToken cancellationToken)
     {
@@ -419,16 +469,29 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         }
     }
 
-    /// <summary>A server pair with fresh databases in a new folder, its users and their notes seeded.</summary>
-    private async Task<Session> StartAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// A server pair with fresh databases in a new folder, its users and their notes seeded; or,
+    /// with <paramref name="postgreSql"/>, <paramref name="nodes"/> AuthServer nodes on that
+    /// database with its users seeded (no notes: the refresh scenario reads none).
+    /// </summary>
+    private async Task<Session> StartAsync(string name, CancellationToken cancellationToken, string? postgreSql = null, int nodes = 1)
     {
         var folder = Path.Combine(_out, "runs", Invariant($"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{name}"));
-        Console.WriteLine($"Starting AuthServer and ResourceApi (Release, Benchmark environment) in {folder}...");
-        var servers = await BenchServers.StartAsync(repositoryRoot, folder, cancellationToken);
+        Console.WriteLine(Invariant($"Starting {nodes} AuthServer and ResourceApi (Release, Benchmark environment{(postgreSql is null ? "" : ", PostgreSQL")}) in {folder}..."));
+        var servers = await BenchServers.StartAsync(repositoryRoot, folder, cancellationToken, postgreSql, nodes);
         var users = new BenchUsers("bench-", options.Users, Password);
-        BenchData.SeedUsers(servers.AuthServerDatabase, users);
-        BenchData.SeedNotes(servers.AuthServerDatabase, servers.ResourceApiDatabase, users, NotesPerUser);
-        return new Session(servers, new BenchTarget(servers.AuthServer.Address, servers.ResourceApi.Address, users), folder);
+        if (postgreSql is null)
+        {
+            BenchData.SeedUsers(servers.AuthServerDatabase, users);
+            BenchData.SeedNotes(servers.AuthServerDatabase, servers.ResourceApiDatabase, users, NotesPerUser);
+        }
+        else
+        {
+            await BenchData.SeedUsersAsync(postgreSql, users, cancellationToken);
+        }
+
+        var otherNodes = servers.AuthServers.Skip(1).Select(node => node.Address).ToList();
+        return new Session(servers, new BenchTarget(servers.AuthServer.Address, servers.ResourceApi.Address, users, otherNodes: otherNodes), folder);
     }
 
     /// <summary>Deletes a run's databases (the growth run's is large); the logs stay.</summary>

@@ -1,23 +1,25 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace AuthRefresh.Testing;
+namespace AuthRefresh.Bench.Servers;
 
 /// <summary>
-/// A throw-away PostgreSQL cluster for the tests of this process: <c>initdb</c> in a temporary
-/// folder, <c>pg_ctl start</c> on a free port of 127.0.0.1, stopped and deleted when the process
-/// exits. It is started by the first test that asks for it; each test takes a database of its
-/// own (<see cref="CreateDatabaseAsync"/>). As root (initdb refuses root), the cluster runs as the
-/// <c>postgres</c> user that Debian's package creates.
+/// A throw-away PostgreSQL cluster: <c>initdb</c> in a temporary folder, <c>pg_ctl start</c> on a
+/// free port of 127.0.0.1, stopped and deleted when disposed or when the process exits. The tests
+/// share one (<see cref="GetAsync"/>), started by the first test that asks for it, each test in a
+/// database of its own (<see cref="CreateDatabaseAsync"/>); the benchmark starts its own, durable
+/// one. As root (initdb refuses root), the cluster runs as the <c>postgres</c> user that Debian's
+/// package creates.
 /// </summary>
-public sealed class PostgreSqlServer
+public sealed class PostgreSqlServer : IAsyncDisposable
 {
-    private static readonly Lazy<Task<PostgreSqlServer>> Shared = new(StartAsync);
+    private static readonly Lazy<Task<PostgreSqlServer>> Shared = new(() => StartAsync(durable: false));
     private static int _databases;
 
     private readonly string _folder;
     private readonly string _bin;
     private readonly string? _runAs;
+    private int _stopped;
 
     private PostgreSqlServer(string folder, string bin, string? runAs, int port)
     {
@@ -58,7 +60,11 @@ public sealed class PostgreSqlServer
         return ConnectionString(name);
     }
 
-    private static async Task<PostgreSqlServer> StartAsync()
+    /// <summary>
+    /// Starts a cluster of its own. Durable is PostgreSQL's defaults (fsync, synchronous commit),
+    /// as a deployment runs; otherwise both are off, which is the tests' speed.
+    /// </summary>
+    public static async Task<PostgreSqlServer> StartAsync(bool durable)
     {
         var bin = BinDirectory ?? throw new InvalidOperationException(NotInstalled);
         DeleteStopped();
@@ -69,14 +75,13 @@ public sealed class PostgreSqlServer
             await RunAsync("chown", ["-R", $"{runAs}:{runAs}", folder]);
         }
 
-        var port = AppFactory<object>.FreePort();
+        var port = BenchServers.FreePort();
         var server = new PostgreSqlServer(folder, bin, runAs, port);
         await server.PgAsync("initdb", ["-D", server.Data, "-U", "authrefresh", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
 
-        // Note: durability off, for speed; this cluster is thrown away. Sockets in the folder, not
-        // in /var/run/postgresql, which an ordinary user cannot write.
-        var options = $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=400 " +
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        // Note: sockets in the folder, not in /var/run/postgresql, which an ordinary user cannot write.
+        var options = $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=400" +
+            (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         await server.PgAsync("pg_ctl", ["-D", server.Data, "-l", Path.Combine(folder, "log"), "-o", options, "-w", "-t", "60", "start"]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
@@ -84,10 +89,21 @@ public sealed class PostgreSqlServer
 
     private string Data => Path.Combine(_folder, "data");
 
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
     // Note: best effort. The test host may end this process before a ProcessExit handler is
     // done, so a folder can stay behind; the next run deletes it (DeleteStopped).
     private void Stop()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             PgAsync("pg_ctl", ["-D", Data, "-m", "immediate", "-w", "stop"]).GetAwaiter().GetResult();
