@@ -138,12 +138,5 @@ public sealed class KeyRotationTests : IDisposable
 
     private static Task<List<string>> KeyIdsAsync(TokenClient client) => Jwt.KeyIdsAsync(client.Http);
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition) => Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(20));
 }

@@ -85,12 +85,8 @@ public sealed partial class ScaleOutTests : IAsyncLifetime
         // The rotation job runs on whichever node the cluster's scheduler gives it to; both nodes
         // then publish the key it announced beside the current one.
         var current = Jwt.Read(login.AccessToken!).Kid;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        List<string> onA, onB;
-        while ((onA = await KeyIdsAsync(a)).Count < 2 || (onB = await KeyIdsAsync(b)).Count < 2)
-        {
-            await Task.Delay(250, timeout.Token);
-        }
+        List<string> onA = [], onB = [];
+        await Eventually.HoldsAsync(async () => (onA = await KeyIdsAsync(a)).Count >= 2 && (onB = await KeyIdsAsync(b)).Count >= 2, TimeSpan.FromSeconds(60));
 
         Assert.Contains(current, onA);
         Assert.Equal(onA.Order(), onB.Order());
@@ -100,12 +96,8 @@ public sealed partial class ScaleOutTests : IAsyncLifetime
     [PostgreSqlFact]
     public async Task The_pruning_job_runs_once_per_interval_for_the_whole_cluster()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        List<(DateTimeOffset Slot, string Node)> runs;
-        while ((runs = PruningRuns()).Count < 8)
-        {
-            await Task.Delay(250, timeout.Token);
-        }
+        List<(DateTimeOffset Slot, string Node)> runs = [];
+        await Eventually.HoldsAsync(() => Task.FromResult((runs = PruningRuns()).Count >= 8), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
 
         // Each scheduled time ran on one node, and the times are one interval apart: the two nodes
         // keep one schedule between them, not one each.
