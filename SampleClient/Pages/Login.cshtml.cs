@@ -67,6 +67,11 @@ public sealed class LoginModel(TokenSessionService sessions, IOptions<SampleClie
         {
             session = await sessions.SignInAsync(Username.Trim(), Password, cancellationToken);
         }
+        catch (OpenIddictExceptions.ProtocolException exception) when (AuthServerUnavailableException.IsUnavailable(exception))
+        {
+            Error = Unreachable;
+            return Page();
+        }
         catch (OpenIddictExceptions.ProtocolException exception)
         {
             Error = exception.ErrorDescription switch

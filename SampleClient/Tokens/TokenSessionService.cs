@@ -14,6 +14,22 @@ namespace SampleClient.Tokens;
 /// <summary>The session is gone: its refresh failed (revoked, expired, reused) or it was signed out.</summary>
 public sealed class SessionEndedException(string message) : Exception(message);
 
+/// <summary>
+/// AuthServer did not answer the refresh (unreachable, timed out, or a 5xx): the session is kept,
+/// with its tokens as they were, and the next request tries again.
+/// </summary>
+public sealed class AuthServerUnavailableException(string message) : Exception(message)
+{
+    /// <summary>
+    /// Whether OpenIddict's client reported AuthServer itself as failing rather than refusing:
+    /// the client reports a network error, a timeout and an answer that is not OAuth's JSON as
+    /// <c>server_error</c>, which a token endpoint also sends for its own faults (RFC 6749 §5.2
+    /// has no other code for them), and a server that sheds load says <c>temporarily_unavailable</c>.
+    /// </summary>
+    public static bool IsUnavailable(OpenIddictExceptions.ProtocolException exception)
+        => exception.Error is Errors.ServerError or Errors.TemporarilyUnavailable;
+}
+
 /// <summary>A session's tokens as a page shows and uses them.</summary>
 public sealed record SessionTokens(
     string SessionId, string Subject, string UserName, string? DisplayName,
@@ -89,7 +105,8 @@ public sealed partial class TokenSessionService(
     /// The session's tokens, refreshed first when <see cref="RefreshPolicy"/> says so. A data
     /// request refreshes on every call in demonstration mode.
     /// </summary>
-    /// <exception cref="SessionEndedException">The session does not exist any more, or its refresh failed.</exception>
+    /// <exception cref="SessionEndedException">The session does not exist any more, or its refresh was refused.</exception>
+    /// <exception cref="AuthServerUnavailableException">AuthServer did not answer the refresh; the session is kept.</exception>
     public async Task<SessionTokens> GetAsync(string sessionId, bool dataRequest, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
@@ -127,6 +144,17 @@ public sealed partial class TokenSessionService(
         {
             gate.Release();
         }
+    }
+
+    /// <summary>The session's tokens as they are stored, with no refresh (to show them while AuthServer is away).</summary>
+    /// <exception cref="SessionEndedException">The session does not exist any more.</exception>
+    public async Task<SessionTokens> PeekAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SampleClientDbContext>();
+        var session = await db.Sessions.Include(s => s.Rotations).AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
+            ?? throw new SessionEndedException("The session does not exist.");
+        return View(session);
     }
 
     /// <summary>Revokes the session's tokens at AuthServer (RFC 7009) and forgets the session.</summary>
@@ -202,6 +230,13 @@ public sealed partial class TokenSessionService(
                 CancellationToken = cancellationToken,
             });
         }
+        catch (OpenIddictExceptions.ProtocolException exception) when (AuthServerUnavailableException.IsUnavailable(exception))
+        {
+            // Note: not a refusal; the refresh token was not redeemed, or if it was, its successor
+            // was lost and the reuse leeway lets the next attempt present it once more.
+            Log.AuthServerUnavailable(logger, session.UserName, exception.Error);
+            throw new AuthServerUnavailableException(exception.ErrorDescription ?? exception.Error ?? "AuthServer did not answer.");
+        }
         catch (OpenIddictExceptions.ProtocolException exception)
         {
             Log.RefreshRefused(logger, session.UserName, exception.Error, exception.ErrorDescription);
@@ -274,5 +309,8 @@ public sealed partial class TokenSessionService(
 
         [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "The {Hint} could not be revoked: {Reason}")]
         public static partial void RevocationFailed(ILogger logger, string hint, string reason);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "AuthServer did not answer the refresh of {UserName} ({Error}). The session is kept.")]
+        public static partial void AuthServerUnavailable(ILogger logger, string userName, string? error);
     }
 }

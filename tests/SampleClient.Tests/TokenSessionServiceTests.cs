@@ -151,10 +151,33 @@ public sealed class TokenSessionServiceTests : IDisposable
         Assert.Equal(TokenErrors.InvalidCredentials, wrong.ErrorDescription);
     }
 
-    private TokenSessionService Start(bool demonstrationMode, Dictionary<string, string?>? database = null, string? databaseDirectory = null)
+    [Fact]
+    public async Task While_AuthServer_is_away_the_session_and_its_tokens_are_kept_and_the_refresh_works_once_it_is_back()
+    {
+        using var folder = new TempDirectory();
+        var port = AuthServerFactory.FreePort();
+        var settings = new Dictionary<string, string?> { ["Tokens:RefreshTokenReuseLeeway"] = "00:00:00" };
+        var away = new AuthServerFactory(settings, folder.Path, port: port);
+        var sessions = Start(demonstrationMode: true, issuer: away.Address);
+        var signedIn = await sessions.SignInAsync("alice", "Pass123$", CancellationToken.None);
+        away.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await Assert.ThrowsAsync<AuthServerUnavailableException>(() => sessions.GetAsync(signedIn.SessionId, dataRequest: true, CancellationToken.None));
+        var kept = await sessions.PeekAsync(signedIn.SessionId, CancellationToken.None);
+
+        Assert.Equal(signedIn.RefreshToken, kept.RefreshToken);
+        using var back = new AuthServerFactory(settings, folder.Path, port: port);
+        _ = back.Address;
+        var refreshed = await sessions.GetAsync(signedIn.SessionId, dataRequest: true, CancellationToken.None);
+        Assert.NotEqual(signedIn.RefreshToken, refreshed.RefreshToken);
+        Assert.Equal(TokenSessionService.Fingerprint(signedIn.RefreshToken), refreshed.Rotations[0].OldRefreshToken);
+    }
+
+    private TokenSessionService Start(bool demonstrationMode, Dictionary<string, string?>? database = null, string? databaseDirectory = null, Uri? issuer = null)
     {
         var client = new SampleClientFactory(
-            _authServer.Address,
+            issuer ?? _authServer.Address,
             new Uri("http://127.0.0.1:9/"), // ResourceApi is not called here
             new Dictionary<string, string?>(database ?? []) { ["SampleClient:RefreshOnEveryDataRequest"] = demonstrationMode.ToString() },
             databaseDirectory);
