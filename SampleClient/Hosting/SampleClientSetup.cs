@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AuthRefresh.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using OpenIddict.Client;
 using SampleClient.Notes;
@@ -43,7 +44,17 @@ public static class SampleClientSetup
 
         services.AddSingleton<TokenSessionService>();
         services.AddHttpClient<NotesClient>((provider, http) =>
-            http.BaseAddress = provider.GetRequiredService<IOptions<SampleClientSettings>>().Value.ResourceApi);
+                http.BaseAddress = provider.GetRequiredService<IOptions<SampleClientSettings>>().Value.ResourceApi)
+            .AddStandardResilienceHandler(resilience =>
+            {
+                // Note: a page waits for ResourceApi at most 10 s; a GET is tried once more after
+                // a failure or a 5-second attempt, a POST or DELETE never (it may have been done).
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
+                resilience.Retry.MaxRetryAttempts = 1;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.Retry.DisableForUnsafeHttpMethods();
+            });
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {

@@ -8,7 +8,18 @@ public sealed record Note(int Id, string Body, DateTimeOffset CreatedAt, DateTim
 /// <summary>ResourceApi refused the access token (401): the session cannot go on.</summary>
 public sealed class ApiUnauthorizedException() : Exception("ResourceApi refused the access token.");
 
-/// <summary>Calls ResourceApi's <c>/api/notes</c> with the session's access token.</summary>
+/// <summary>The note asked for is not there (404): deleted meanwhile, in another tab or on another device.</summary>
+public sealed class NoteNotFoundException() : Exception("The note does not exist.");
+
+/// <summary>ResourceApi did not answer (unreachable, timed out, or a 5xx) after the resilience pipeline's attempts.</summary>
+public sealed class NotesUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Calls ResourceApi's <c>/api/notes</c> with the session's access token, through the standard
+/// resilience pipeline (<see cref="Hosting.SampleClientSetup"/>): each attempt has a timeout, and a
+/// GET that failed is tried once more. What the page can tell the user comes out as one of the
+/// exceptions above, never as a raw HTTP failure.
+/// </summary>
 public sealed class NotesClient(HttpClient http)
 {
     public Task<List<Note>> ListAsync(string accessToken, CancellationToken cancellationToken)
@@ -24,15 +35,35 @@ public sealed class NotesClient(HttpClient http)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        HttpResponseMessage response;
+        try
         {
-            throw new ApiUnauthorizedException();
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Note: whatever the send throws means no answer came: a refused or reset connection
+            // (HttpRequestException), the pipeline's timeouts and its open circuit (Polly's
+            // rejections). Only the page's own cancellation is not ResourceApi's fault.
+            throw new NotesUnavailableException("ResourceApi did not answer.", exception);
         }
 
-        response.EnsureSuccessStatusCode();
-        return response.StatusCode == HttpStatusCode.NoContent
-            ? default!
-            : (await response.Content.ReadFromJsonAsync<T>(cancellationToken))!;
+        using (response)
+        {
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.Unauthorized:
+                    throw new ApiUnauthorizedException();
+                case HttpStatusCode.NotFound when method != HttpMethod.Get:
+                    throw new NoteNotFoundException();
+                case >= HttpStatusCode.InternalServerError:
+                    throw new NotesUnavailableException($"ResourceApi answered {(int)response.StatusCode}.");
+            }
+
+            response.EnsureSuccessStatusCode();
+            return response.StatusCode == HttpStatusCode.NoContent
+                ? default!
+                : (await response.Content.ReadFromJsonAsync<T>(cancellationToken))!;
+        }
     }
 }

@@ -67,8 +67,8 @@ public sealed class JourneyTests(StandardSite site) : IClassFixture<StandardSite
         await Expect(page.Locator("#access-claims")).ToContainTextAsync("\"aud\": \"resource-api\"");
         Assert.False(string.IsNullOrWhiteSpace(await Journey.TextAsync(page, "#refresh-token")));
         await Expect(page.Locator("#expiry")).ToHaveTextAsync(new Regex(@"^expires in \d+ s$")); // the live countdown
-        await Expect(page.Locator("#rotations .rotation")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#rotations .reason").First).ToHaveTextAsync("signed in");
+        // The sign-in, then the home page's list of notes: a data request.
+        await Expect(page.Locator("#rotations .reason")).ToHaveTextAsync(["data request (demonstration mode)", "signed in"]);
     });
 
     [Fact]
@@ -78,13 +78,13 @@ public sealed class JourneyTests(StandardSite site) : IClassFixture<StandardSite
         var accessBefore = await Journey.TextAsync(page, "#access-token");
         var fingerprintBefore = await Journey.TextAsync(page, "#refresh-fingerprint");
 
-        await page.ClickAsync("#load-notes");
+        await Journey.SubmitAsync(page, "#load-notes");
 
         await Expect(page.Locator("#notes-count")).ToBeVisibleAsync();
         var fingerprintAfter = await Journey.TextAsync(page, "#refresh-fingerprint");
         Assert.NotEqual(fingerprintBefore, fingerprintAfter);
         Assert.NotEqual(accessBefore, await Journey.TextAsync(page, "#access-token"));
-        await Expect(page.Locator("#rotations .rotation")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#rotations .rotation")).ToHaveCountAsync(3);
         await Expect(page.Locator("#rotations .reason").First).ToHaveTextAsync("data request (demonstration mode)");
         await Expect(page.Locator("#rotations .rotation").First).ToContainTextAsync($"{fingerprintBefore} → {fingerprintAfter}");
     });
@@ -95,9 +95,11 @@ public sealed class JourneyTests(StandardSite site) : IClassFixture<StandardSite
         var user = await TestUsers.CreateAsync(site.AuthServer);
         await Journey.SignInAsync(page, user, TestUsers.Password);
 
+        await Expect(page.Locator("#no-notes")).ToBeVisibleAsync();
         await page.FillAsync("#note-body", "Bought milk");
         await page.ClickAsync("#add-note");
         await Expect(page.Locator("#notes .note-body")).ToHaveTextAsync(["Bought milk"]);
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Note added.");
         await page.FillAsync("#note-body", "Called mum");
         await page.ClickAsync("#add-note");
         await Expect(page.Locator("#notes .note-body")).ToHaveTextAsync(["Bought milk", "Called mum"]);
@@ -105,7 +107,9 @@ public sealed class JourneyTests(StandardSite site) : IClassFixture<StandardSite
         await page.Locator(".note", new() { HasText = "Bought milk" }).Locator(".delete-note").ClickAsync();
 
         await Expect(page.Locator("#notes .note-body")).ToHaveTextAsync(["Called mum"]);
-        await Expect(page.Locator("#rotations .rotation")).ToHaveCountAsync(4); // sign-in and three data requests
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Note deleted.");
+        // The sign-in, the first list, and three posts each followed by the list (Post/Redirect/Get).
+        await Expect(page.Locator("#rotations .rotation")).ToHaveCountAsync(8);
     });
 
     [Fact]
@@ -198,7 +202,7 @@ public sealed class JourneyTests(StandardSite site) : IClassFixture<StandardSite
 
     private static async Task LoadNotesAsync(IPage page)
     {
-        await page.ClickAsync("#load-notes");
+        await Journey.SubmitAsync(page, "#load-notes");
         await Expect(page.Locator("#notes-count")).ToBeVisibleAsync();
         await Expect(page.Locator("#greeting")).ToHaveTextAsync("Hello, Alice Liddell");
     }

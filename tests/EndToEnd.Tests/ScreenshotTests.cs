@@ -28,7 +28,7 @@ public sealed class ScreenshotTests(StandardSite site) : IClassFixture<StandardS
 
         await page.FillAsync("#note-body", "Refresh tokens rotate on every use");
         await Journey.SubmitAsync(page, "#add-note");
-        await Expect(page.Locator("#rotations .rotation")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#rotations .rotation")).ToHaveCountAsync(4);
         await CaptureAsync(page, "rotation.png");
     });
 

@@ -59,6 +59,20 @@ public abstract class Site : IAsyncLifetime
         StartApps();
     }
 
+    /// <summary>Stops ResourceApi alone (its port then refuses connections).</summary>
+    public void StopApi()
+    {
+        Api.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>Starts ResourceApi again on its port and database file.</summary>
+    public void StartApi()
+    {
+        Api = new ResourceApiFactory(AuthServer.Address, databaseDirectory: _apiData.Path, port: _apiPort);
+        _ = Api.Address;
+    }
+
     private void StartApps()
     {
         AuthServer = new AuthServerFactory(_authServerSettings, _authServerData.Path, port: _authServerPort);
