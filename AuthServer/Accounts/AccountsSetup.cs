@@ -51,11 +51,12 @@ public static class AccountsSetup
             cookie.Cookie.Name = ".AuthRefresh.AuthServer";
             cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
 
-            // A signed-in user who is not an administrator gets 403, not a redirect.
+            // A signed-in user who is not an administrator gets 403, not a redirect; the page
+            // that says so is the status page (UseBrowserStatusPages).
             cookie.Events.OnRedirectToAccessDenied = context =>
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return context.Response.WriteAsync("403 Forbidden: this page is for administrators.");
+                return Task.CompletedTask;
             };
         });
 

@@ -137,6 +137,7 @@ public static class AuthServerSetup
     public static void UseAuthServer(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseBrowserStatusPages();
         app.UseSecurityHeaders();
         app.UseProtocolBodyLimit();
         app.UseRouting();

@@ -22,6 +22,10 @@ public sealed class AdminAreaTests(AuthServerFixture server) : IClassFixture<Aut
 
         Assert.Contains("/Identity/Account/Login", anonymous.Location!.AbsolutePath, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
+        Assert.Contains("403 Forbidden: for administrators only", forbidden.Html, StringComparison.Ordinal);
+        Assert.Contains("id=\"status-home\"", forbidden.Html, StringComparison.Ordinal);
+        Assert.Contains("id=\"status-sign-out\"", forbidden.Html, StringComparison.Ordinal);
+        Assert.Contains("Signed in as <strong>alice</strong>", forbidden.Html, StringComparison.Ordinal);
     }
 
     [Fact]

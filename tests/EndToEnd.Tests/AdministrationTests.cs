@@ -49,7 +49,9 @@ public sealed class AdministrationTests(StandardSite site) : IClassFixture<Stand
         var response = await page.GotoAsync($"{AuthServer}/admin");
 
         Assert.Equal(403, response!.Status);
-        await Expect(page.Locator("body")).ToContainTextAsync("403 Forbidden");
+        await Expect(page.Locator("#status-title")).ToHaveTextAsync("403 Forbidden: for administrators only");
+        await Expect(page.Locator("#status-home")).ToBeVisibleAsync();
+        await Expect(page.Locator("#status-sign-out")).ToBeVisibleAsync();
     });
 
     [Fact]
