@@ -56,6 +56,8 @@ public class ApplicationDbContext : IdentityDbContext<ApplicationUser>, IDataPro
         {
             entry.Property(e => e.At).HasConversion(new DateTimeOffsetToBinaryConverter());
             entry.HasIndex(e => new { e.Type, e.At });
+            entry.Property(e => e.AuthorizationId).HasMaxLength(100);
+            entry.HasIndex(e => e.AuthorizationId);
         });
     }
 }

@@ -53,6 +53,7 @@ public static class AuthServerSetup
         services.AddScoped<UsersSeed>();
         services.AddScoped<TokenIdentityFactory>();
         services.AddScoped<AdminAudit>();
+        services.AddScoped<SessionReader>();
         builder.AddJobs();
 
         services.AddTokenRateLimiting();

@@ -17,6 +17,7 @@ internal sealed partial class RefreshTokenReplays(TokenLedger ledger, ILogger<Re
             Type = SecurityEvent.RefreshTokenReuse,
             Subject = token.Subject,
             ClientId = clientId,
+            AuthorizationId = token.AuthorizationId,
         };
 
         if (token.AuthorizationId is not { } login)

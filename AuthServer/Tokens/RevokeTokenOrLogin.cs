@@ -1,3 +1,4 @@
+using AuthServer.Admin;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -10,9 +11,10 @@ namespace AuthServer.Tokens;
 /// login: RFC 7009 §2.1 says the server SHOULD then invalidate the access tokens of the same
 /// grant, and a login whose refresh token is revoked has nothing left to refresh. An access token
 /// is revoked alone. In place of OpenIddict's <c>RevokeToken</c>, which revokes the token alone,
-/// with its errors.
+/// with its errors. The end of a login is recorded as a <see cref="SecurityEvent.LoginRevoked"/>
+/// with the client that asked, for the admin's session timeline.
 /// </summary>
-internal sealed partial class RevokeTokenOrLogin(TokenLedger ledger, ILogger<RevokeTokenOrLogin> logger)
+internal sealed partial class RevokeTokenOrLogin(TokenLedger ledger, TimeProvider time, ILogger<RevokeTokenOrLogin> logger)
     : IOpenIddictServerHandler<HandleRevocationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; }
@@ -41,7 +43,15 @@ internal sealed partial class RevokeTokenOrLogin(TokenLedger ledger, ILogger<Rev
 
         if (token.Type == TokenTypeIdentifiers.RefreshToken && token.AuthorizationId is { } login)
         {
-            var revoked = await ledger.RevokeLoginAsync(login, securityEvent: null, context.CancellationToken);
+            var ended = new SecurityEvent
+            {
+                At = time.GetUtcNow(),
+                Type = SecurityEvent.LoginRevoked,
+                Subject = token.Subject,
+                ClientId = context.Request.ClientId,
+                AuthorizationId = login,
+            };
+            var revoked = await ledger.RevokeLoginAsync(login, ended, context.CancellationToken);
             LogLoginRevoked(logger, login, revoked, context.Request.ClientId);
             return;
         }

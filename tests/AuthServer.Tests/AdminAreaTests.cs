@@ -143,6 +143,56 @@ public sealed class AdminAreaTests(AuthServerFixture server) : IClassFixture<Aut
         Assert.Contains(authorization, sessions.Html, StringComparison.Ordinal);
         Assert.Equal("invalid_grant", (await _tokens.RefreshAsync(revoked.RefreshToken!)).Error);
         Assert.Equal(HttpStatusCode.OK, (await _tokens.RefreshAsync(kept.RefreshToken!)).Status);
+
+        // The audit log names the user and links to the session, whose timeline says who revoked it.
+        var audit = await admin.GetAsync("/admin/audit");
+        Assert.Contains($"href=\"/admin/sessions/{authorization}\"", audit.Html, StringComparison.Ordinal);
+        Assert.Contains($"{name} through public-client", audit.Html, StringComparison.Ordinal);
+        var timeline = await admin.GetAsync($"/admin/sessions/{authorization}");
+        Assert.Contains("Revoked by an administrator", timeline.Html, StringComparison.Ordinal);
+        Assert.Contains("— by admin", timeline.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sessions_are_found_by_user_name_or_email_and_show_their_family_as_a_timeline()
+    {
+        // No leeway, so that a replay is detected at once.
+        using var factory = new AuthServerFactory(new Dictionary<string, string?> { ["Tokens:RefreshTokenReuseLeeway"] = "00:00:00" });
+        var tokens = factory.CreateTokenClient();
+        var name = await TestUsers.CreateAsync(factory);
+        var replayed = await tokens.LoginAsync(name, TestUsers.Password);
+        var refreshed = await tokens.RefreshAsync(replayed.RefreshToken!);
+        var loggedOut = await tokens.LoginAsync(name, TestUsers.Password);
+        var admin = new HtmlSession(factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = factory.Address }));
+        await admin.SignInAsync("admin", "Admin123$");
+        var live = Jwt.Read(refreshed.AccessToken!).GetClaim("oi_au_id").Value;
+
+        var byName = await admin.GetAsync($"/admin/sessions?q={name[..7].ToUpperInvariant()}");
+        var byEmail = await admin.GetAsync($"/admin/sessions?q={name}@example");
+        var nobody = await admin.GetAsync("/admin/sessions?q=no-such-user");
+
+        Assert.Equal(2, CountOf(byName.Html, "class=\"session\""));
+        Assert.Equal(2, CountOf(byEmail.Html, "class=\"session\""));
+        Assert.Contains("id=\"no-sessions\"", nobody.Html, StringComparison.Ordinal);
+        Assert.Contains($"/admin/sessions/{live}", byName.Html, StringComparison.Ordinal);
+
+        // The replay ends the first login; the second ends at logout, by its client.
+        Assert.Equal("invalid_grant", (await tokens.RefreshAsync(replayed.RefreshToken!)).Error);
+        Assert.Equal(HttpStatusCode.OK, (await tokens.RevokeAsync(loggedOut.RefreshToken!)).Status);
+        var ended = Jwt.Read(loggedOut.AccessToken!).GetClaim("oi_au_id").Value;
+        var reused = await admin.GetAsync($"/admin/sessions/{live}");
+        var revoked = await admin.GetAsync($"/admin/sessions/{ended}");
+
+        Assert.Equal(["signed-in", "refreshed", "reuse"], Kinds(reused.Html));
+        Assert.Contains("Reuse detected", reused.Html, StringComparison.Ordinal);
+        Assert.Contains("id=\"session-status\">revoked<", reused.Html, StringComparison.Ordinal);
+        Assert.Equal(["signed-in", "revoked"], Kinds(revoked.Html));
+        Assert.Contains("Ended by its client", revoked.Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/sessions/no-such-session")).Status);
+        Assert.Contains("id=\"no-sessions\"", (await admin.GetAsync($"/admin/sessions?q={name}")).Html, StringComparison.Ordinal);
+
+        static int CountOf(string html, string text) => System.Text.RegularExpressions.Regex.Matches(html, System.Text.RegularExpressions.Regex.Escape(text)).Count;
+        static string[] Kinds(string html) => [.. System.Text.RegularExpressions.Regex.Matches(html, "timeline-event ([a-z-]+)\"").Select(m => m.Groups[1].Value)];
     }
 
     [Fact]

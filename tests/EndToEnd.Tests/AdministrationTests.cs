@@ -28,7 +28,16 @@ public sealed class AdministrationTests(StandardSite site) : IClassFixture<Stand
             await Journey.SubmitAsync(user, "#load-notes");
             await Expect(user.Locator("#notes-count")).ToBeVisibleAsync();
 
-            await admin.ClickAsync("#user-sessions");
+            // The admin finds the session by the user's name and reads its token family.
+            await admin.GotoAsync($"{AuthServer}/admin/sessions");
+            await admin.FillAsync("#session-search", name);
+            await Journey.SubmitAsync(admin, "#find-sessions");
+            await Expect(admin.Locator("#sessions .session")).ToHaveCountAsync(1);
+            await Journey.SubmitAsync(admin, ".session-details");
+            await Expect(admin.Locator("#timeline .timeline-event.signed-in")).ToContainTextAsync("Signed in through sample-client");
+            await Expect(admin.Locator("#timeline .timeline-event.refreshed").First).ToContainTextAsync("refresh token #1 redeemed, #2 issued");
+
+            await admin.GoBackAsync();
             await Expect(admin.Locator("#sessions .session")).ToHaveCountAsync(1);
             await Expect(admin.Locator("#sessions .session").First).ToContainTextAsync("sample-client");
             await Journey.SubmitAsync(admin, ".revoke-session");

@@ -66,6 +66,10 @@ namespace AuthServer.Data.Migrations.PostgreSql
                     b.Property<long>("At")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("AuthorizationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("ClientId")
                         .HasColumnType("text");
 
@@ -77,6 +81,8 @@ namespace AuthServer.Data.Migrations.PostgreSql
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AuthorizationId");
 
                     b.HasIndex("Type", "At");
 
