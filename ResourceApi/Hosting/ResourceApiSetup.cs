@@ -7,6 +7,9 @@ using Scalar.AspNetCore;
 namespace ResourceApi.Hosting;
 
 /// <summary>How ResourceApi is composed: services, then the request pipeline and endpoints.</summary>
+/// <summary>What <c>GET /</c> answers: where the API is described and where its health is.</summary>
+public sealed record ApiIndex(string Name, string OpenApi, string? Reference, string Live, string Ready);
+
 public static class ResourceApiSetup
 {
     public const string ConnectionStringName = "ResourceApi";
@@ -64,9 +67,16 @@ public static class ResourceApiSetup
         app.MapMeApi();
         app.MapHealthEndpoints();
         app.MapOpenApi();
-        if (app.Environment.IsDevelopment())
+        var reference = app.Environment.IsDevelopment();
+        if (reference)
         {
-            app.MapScalarApiReference();
+            // Note: the page's script is served by the app itself; the fonts, telemetry and the
+            // assistant would come from Scalar's servers, so the page works offline without them.
+            app.MapScalarApiReference(scalar => scalar.DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp());
         }
+
+        app.MapGet("/", () => TypedResults.Ok(new ApiIndex(
+            "AuthRefresh ResourceApi: each user's notes, for bearer tokens of AuthServer",
+            "/openapi/v1.json", reference ? "/scalar" : null, "/health/live", "/health/ready"))).AllowAnonymous().ExcludeFromDescription();
     }
 }

@@ -198,6 +198,12 @@ public sealed class JourneyTests(StandardSite site) : IClassFixture<StandardSite
         Assert.Contains("script-src 'self'", headers["content-security-policy"], StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"], StringComparison.Ordinal);
         Assert.Equal("nosniff", headers["x-content-type-options"]);
+
+        // The tab has the site's icon, served by SampleClient itself.
+        var icon = await page.Locator("link[rel=icon]").GetAttributeAsync("href");
+        var iconResponse = await page.APIRequest.GetAsync(new Uri(site.Address, icon!).ToString());
+        Assert.Equal(200, iconResponse.Status);
+        Assert.Equal("image/svg+xml", iconResponse.Headers["content-type"]);
     });
 
     private static async Task LoadNotesAsync(IPage page)

@@ -130,6 +130,19 @@ public sealed class TokenValidationTests(ApiFixture fixture) : IClassFixture<Api
         Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync("/health", token: null)).Status);
     }
 
+    [Fact]
+    public async Task The_root_points_to_the_description_and_the_health_of_the_api()
+    {
+        var index = await _api.GetAsync("/", token: null);
+
+        Assert.Equal(HttpStatusCode.OK, index.Status);
+        foreach (var link in new[] { "openApi", "reference", "live", "ready" })
+        {
+            var path = index.Json.GetProperty(link).GetString()!;
+            Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync(path, token: null)).Status);
+        }
+    }
+
     private static void AssertInvalidToken(ApiResponse response)
     {
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
