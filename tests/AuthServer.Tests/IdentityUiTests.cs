@@ -81,6 +81,35 @@ public sealed class IdentityUiTests
         Assert.Contains(text, html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/Identity/Account/Login")]
+    [InlineData("/Identity/Account/Register")]
+    [InlineData("/Identity/Account/ForgotPassword")]
+    public async Task The_account_pages_wear_AuthServers_layout_and_words(string path)
+    {
+        using var factory = new AuthServerFactory();
+
+        var (_, html, _) = await Session(factory).GetAsync(path);
+
+        Assert.Contains("<a class=\"navbar-brand\" href=\"/\">AuthRefresh AuthServer</a>", html, StringComparison.Ordinal);
+        Assert.Contains("· AuthRefresh AuthServer</title>", html, StringComparison.Ordinal);
+        Assert.Contains(">Sign in</a>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("&copy;", html, StringComparison.Ordinal); // the package's own footer
+        Assert.DoesNotContain("Log in", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_at_the_login_page_is_one_plain_notice()
+    {
+        using var factory = new AuthServerFactory();
+
+        var (_, html, _) = await Session(factory).SubmitAsync("/Identity/Account/Login", "/Identity/Account/Login",
+            ("Input.UserName", "alice"), ("Input.Password", "wrong-password"));
+
+        Assert.Contains("<p class=\"alert alert-danger\" role=\"alert\" id=\"login-error\">Invalid user name or password.</p>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<li>", html[html.IndexOf("<main", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
     private static HtmlSession Session(AuthServerFactory factory)
         => new(factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = factory.Address }));
 }

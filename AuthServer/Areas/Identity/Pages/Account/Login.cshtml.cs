@@ -89,7 +89,7 @@ public sealed class LoginModel(
         }
 
         // Note: a locked account is not told apart from a wrong password (its owner gets an email).
-        ModelState.AddModelError(string.Empty, result.IsNotAllowed ? "This account must confirm its email address first." : "Invalid login attempt.");
+        ModelState.AddModelError(string.Empty, result.IsNotAllowed ? "This account must confirm its email address first." : "Invalid user name or password.");
         return Page();
     }
 }
