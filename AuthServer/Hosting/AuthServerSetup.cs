@@ -54,6 +54,7 @@ public static class AuthServerSetup
         services.AddScoped<TokenIdentityFactory>();
         services.AddScoped<AdminAudit>();
         services.AddScoped<SessionReader>();
+        services.AddSingleton<RefusalCounter>();
         builder.AddJobs();
 
         services.AddTokenRateLimiting();

@@ -1,3 +1,4 @@
+using AuthServer.Admin;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -7,9 +8,10 @@ namespace AuthServer.Tokens;
 /// Logs each refused token request once, with its error and the client, never a token or a
 /// secret. OpenIddict's own log category is at Warning outside Development (appsettings.json):
 /// at Information it writes every request and response as JSON, which costs a refresh more than
-/// its database work; this keeps the refusals an operator needs.
+/// its database work; this keeps the refusals an operator needs, and counts them for the admin
+/// dashboard (<see cref="RefusalCounter"/>).
 /// </summary>
-internal sealed partial class LogRefusedTokenRequests(ILogger<LogRefusedTokenRequests> logger) : IOpenIddictServerHandler<ApplyTokenResponseContext>
+internal sealed partial class LogRefusedTokenRequests(RefusalCounter refusals, TimeProvider time, ILogger<LogRefusedTokenRequests> logger) : IOpenIddictServerHandler<ApplyTokenResponseContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; }
         = OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
@@ -22,6 +24,7 @@ internal sealed partial class LogRefusedTokenRequests(ILogger<LogRefusedTokenReq
     {
         if (!string.IsNullOrEmpty(context.Error))
         {
+            refusals.Record(time.GetUtcNow());
             LogRefused(logger, context.Request?.GrantType, context.Request?.ClientId, context.Error, context.Response.ErrorDescription);
         }
 

@@ -47,6 +47,17 @@ public sealed class AdminAreaTests(AuthServerFixture server) : IClassFixture<Aut
         Assert.Contains("id=\"reuse-count\">1<", page.Html, StringComparison.Ordinal);
         Assert.Matches("id=\"tokens-count\">[1-9]", page.Html);
         Assert.Contains("id=\"sessions-count\">", page.Html, StringComparison.Ordinal);
+
+        // The chart: 24 hours whose counts add up to the totals; the replay was refused and reused.
+        var hours = System.Text.RegularExpressions.Regex.Matches(page.Html, "data-issued=\"(\\d+)\" data-refused=\"(\\d+)\" data-reused=\"(\\d+)\"")
+            .Select(m => (Issued: int.Parse(m.Groups[1].Value), Refused: int.Parse(m.Groups[2].Value), Reused: int.Parse(m.Groups[3].Value)))
+            .ToList();
+        var issued = System.Text.RegularExpressions.Regex.Match(page.Html, "id=\"tokens-count\">(\\d+)<").Groups[1].Value;
+        Assert.Equal(24, hours.Count);
+        Assert.Equal(int.Parse(issued), hours.Sum(h => h.Issued));
+        Assert.Equal(1, hours.Sum(h => h.Reused));
+        Assert.Equal(1, hours.Sum(h => h.Refused));
+        Assert.Contains("id=\"refused-count\">1<", page.Html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,7 +7,15 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthServer.Areas.Admin.Pages;
 
-public sealed class IndexModel(ApplicationDbContext db, TimeProvider time) : PageModel
+/// <summary>One hour of the dashboard's chart: tokens issued, token requests refused, refresh tokens reused.</summary>
+public sealed record HourCounts(DateTimeOffset Start, int Issued, int Refused, int Reused);
+
+/// <summary>
+/// The dashboard: the counts now, and the last 24 hours hour by hour. Issued tokens and detected
+/// reuse are read from the database (the whole cluster); refusals are this node's
+/// (<see cref="RefusalCounter"/>).
+/// </summary>
+public sealed class IndexModel(ApplicationDbContext db, RefusalCounter refusals, TimeProvider time) : PageModel
 {
     public int Users { get; private set; }
 
@@ -17,12 +25,38 @@ public sealed class IndexModel(ApplicationDbContext db, TimeProvider time) : Pag
 
     public int ReusedRefreshTokens { get; private set; }
 
-    public async Task OnGetAsync()
+    public int Refused { get; private set; }
+
+    /// <summary>The last 24 hours, oldest first; the last one is the hour under way.</summary>
+    public List<HourCounts> Hours { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var since = time.GetUtcNow().AddHours(-24);
-        Users = await db.Users.CountAsync();
-        ActiveSessions = await db.Set<OpenIddictEntityFrameworkCoreAuthorization>().CountAsync(a => a.Status == Statuses.Valid);
-        TokensIssued = await db.Set<OpenIddictEntityFrameworkCoreToken>().CountAsync(t => t.CreationDate >= since.UtcDateTime);
-        ReusedRefreshTokens = await db.SecurityEvents.CountAsync(e => e.Type == SecurityEvent.RefreshTokenReuse && e.At >= since);
+        var now = time.GetUtcNow();
+        var current = new DateTimeOffset(RefusalCounter.HourOf(now) * TimeSpan.TicksPerHour, TimeSpan.Zero);
+        var since = current.AddHours(-23);
+        Users = await db.Users.CountAsync(cancellationToken);
+        ActiveSessions = await db.Set<OpenIddictEntityFrameworkCoreAuthorization>().CountAsync(a => a.Status == Statuses.Valid, cancellationToken);
+
+        // Note: only the creation times are read, and counted by hour here.
+        var issued = await db.Set<OpenIddictEntityFrameworkCoreToken>()
+            .Where(t => t.CreationDate >= since.UtcDateTime)
+            .Select(t => t.CreationDate!.Value)
+            .ToListAsync(cancellationToken);
+        var reused = await db.SecurityEvents
+            .Where(e => e.Type == SecurityEvent.RefreshTokenReuse && e.At >= since)
+            .Select(e => e.At)
+            .ToListAsync(cancellationToken);
+        var issuedByHour = issued.CountBy(at => RefusalCounter.HourOf(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)))).ToDictionary();
+        var reusedByHour = reused.CountBy(RefusalCounter.HourOf).ToDictionary();
+
+        Hours = [.. Enumerable.Range(0, 24).Select(i => since.AddHours(i)).Select(start => new HourCounts(
+            start,
+            issuedByHour.GetValueOrDefault(RefusalCounter.HourOf(start)),
+            refusals.In(start),
+            reusedByHour.GetValueOrDefault(RefusalCounter.HourOf(start))))];
+        TokensIssued = Hours.Sum(h => h.Issued);
+        ReusedRefreshTokens = Hours.Sum(h => h.Reused);
+        Refused = Hours.Sum(h => h.Refused);
     }
 }
