@@ -10,7 +10,9 @@ namespace SampleClient.Pages;
 
 /// <summary>
 /// Logout is a POST with an antiforgery token (Razor Pages checks it): the refresh token is revoked
-/// at AuthServer, the session forgotten, the cookie cleared.
+/// at AuthServer (which ends that login), the session forgotten, the cookie cleared. "Sign out
+/// everywhere" does the same for every session of the user in SampleClient: other browsers and
+/// devices are signed out at their next request.
 /// </summary>
 public sealed class LogoutModel(TokenSessionService sessions) : PageModel
 {
@@ -21,6 +23,18 @@ public sealed class LogoutModel(TokenSessionService sessions) : PageModel
         if (User.FindFirstValue(SampleClientSetup.SessionClaim) is { } sessionId)
         {
             await sessions.SignOutAsync(sessionId, cancellationToken);
+        }
+
+        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Redirect("/login?reason=signed-out");
+    }
+
+    /// <summary>"Sign out everywhere": every session of this user in SampleClient, each login ended at AuthServer.</summary>
+    public async Task<IActionResult> OnPostEverywhereAsync(CancellationToken cancellationToken)
+    {
+        if (User.FindFirstValue(SampleClientSetup.SessionClaim) is { } sessionId)
+        {
+            await sessions.SignOutEverywhereAsync(sessionId, cancellationToken);
         }
 
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

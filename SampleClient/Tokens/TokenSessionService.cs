@@ -173,6 +173,23 @@ public sealed partial class TokenSessionService(
         await ForgetAsync(db, session, cancellationToken);
     }
 
+    /// <summary>Signs out every session of the user of <paramref name="sessionId"/> (each login ended at AuthServer).</summary>
+    public async Task SignOutEverywhereAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        List<string> all;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SampleClientDbContext>();
+            var subject = await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.Subject).SingleOrDefaultAsync(cancellationToken);
+            all = subject is null ? [] : await db.Sessions.Where(s => s.Subject == subject).Select(s => s.Id).ToListAsync(cancellationToken);
+        }
+
+        foreach (var id in all)
+        {
+            await SignOutAsync(id, cancellationToken);
+        }
+    }
+
     public async Task<bool> ExistsAsync(string sessionId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();

@@ -78,6 +78,25 @@ public sealed class FailureJourneyTests(StandardSite site) : IClassFixture<Stand
     });
 
     [Fact]
+    public Task Sign_out_everywhere_ends_the_users_sessions_in_every_browser() => Journey.RunAsync(site, nameof(Sign_out_everywhere_ends_the_users_sessions_in_every_browser), async (context, page) =>
+    {
+        var user = await TestUsers.CreateAsync(site.AuthServer);
+        await Journey.SignInAsync(page, user, TestUsers.Password);
+        var elsewhere = await context.Browser!.NewContextAsync(new() { BaseURL = site.Address.ToString() });
+        var other = await elsewhere.NewPageAsync();
+        await Journey.SignInAsync(other, user, TestUsers.Password);
+        var otherRefresh = await Journey.TextAsync(other, "#refresh-token");
+
+        await Journey.SubmitAsync(page, "#logout-everywhere");
+
+        await Expect(page).ToHaveURLAsync(new Regex(@"/login\?reason=signed-out$"));
+        Assert.Equal("invalid_grant", (await site.AuthServer.CreateTokenClient().RefreshAsync(otherRefresh, TokenClient.SampleClient, TokenClient.SampleSecret)).Error);
+        await other.ReloadAsync();
+        await Expect(other).ToHaveURLAsync(new Regex(@"/login\?ReturnUrl=%2F$"));
+        await elsewhere.CloseAsync();
+    });
+
+    [Fact]
     public Task Logout_ends_the_login_so_an_earlier_access_token_is_inactive() => Journey.RunAsync(site, nameof(Logout_ends_the_login_so_an_earlier_access_token_is_inactive), async (_, page) =>
     {
         await Journey.SignInAsync(page);
