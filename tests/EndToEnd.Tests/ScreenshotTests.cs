@@ -6,7 +6,9 @@ namespace EndToEnd.Tests;
 
 /// <summary>
 /// Takes the README's screenshots (login, home with tokens, after a rotation) into
-/// <c>artifacts/docs-screenshots</c>; copy them to <c>docs/</c> when the pages change.
+/// <c>artifacts/docs-screenshots</c>, beside the admin pages' (AdministrationTests), so that a
+/// reviewer can look at the main pages after a run; copy the README's to <c>docs/</c> when the
+/// pages change.
 /// </summary>
 public sealed class ScreenshotTests(StandardSite site) : IClassFixture<StandardSite>
 {
@@ -32,8 +34,10 @@ public sealed class ScreenshotTests(StandardSite site) : IClassFixture<StandardS
         await CaptureAsync(page, "rotation.png");
     });
 
-    private static async Task CaptureAsync(IPage page, string name)
+    /// <summary>Writes a full-page screenshot of <paramref name="page"/> to <see cref="Folder"/>.</summary>
+    internal static async Task CaptureAsync(IPage page, string name)
     {
+        Directory.CreateDirectory(Folder);
         var path = Path.Combine(Folder, name);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 10_000, $"{name} looks empty");
