@@ -11,7 +11,7 @@ public sealed class ApiUnauthorizedException() : Exception("ResourceApi refused 
 /// <summary>The note asked for is not there (404): deleted meanwhile, in another tab or on another device.</summary>
 public sealed class NoteNotFoundException() : Exception("The note does not exist.");
 
-/// <summary>ResourceApi did not answer (unreachable, timed out, or a 5xx) after the resilience pipeline's attempts.</summary>
+/// <summary>ResourceApi did not answer (unreachable, timed out) after the resilience pipeline's attempts, or answered with an error (a 5xx).</summary>
 public sealed class NotesUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
@@ -56,14 +56,23 @@ public sealed class NotesClient(HttpClient http)
                     throw new ApiUnauthorizedException();
                 case HttpStatusCode.NotFound when method != HttpMethod.Get:
                     throw new NoteNotFoundException();
-                case >= HttpStatusCode.InternalServerError:
-                    throw new NotesUnavailableException($"ResourceApi answered {(int)response.StatusCode}.");
+                case HttpStatusCode.NoContent:
+                    return default!;
+                case var status when !response.IsSuccessStatusCode:
+                    // Note: 5xx, and what a correct call never gets (a wrong address's 404, a 403
+                    // without the notes scope): the notes cannot be had, and the page says so.
+                    throw new NotesUnavailableException($"ResourceApi answered {(int)status}.");
             }
 
-            response.EnsureSuccessStatusCode();
-            return response.StatusCode == HttpStatusCode.NoContent
-                ? default!
-                : (await response.Content.ReadFromJsonAsync<T>(cancellationToken))!;
+            try
+            {
+                return (await response.Content.ReadFromJsonAsync<T>(cancellationToken))!;
+            }
+            catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException or HttpRequestException)
+            {
+                // Note: not ResourceApi's JSON (a proxy's page, say), or the body was cut off.
+                throw new NotesUnavailableException("ResourceApi's answer could not be read.", exception);
+            }
         }
     }
 }
