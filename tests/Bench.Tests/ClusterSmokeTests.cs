@@ -11,6 +11,7 @@ namespace Bench.Tests;
 /// The <c>refresh-cluster</c> command's setting, two seconds of it: two AuthServer processes on one
 /// PostgreSQL database, the refresh scenario's requests alternating between them.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class ClusterSmokeTests
 {
     [PostgreSqlFact]

@@ -11,6 +11,7 @@ namespace Bench.Tests;
 /// environment the benchmark uses) and ResourceApi on Kestrel. This checks that the harness works,
 /// not how fast the servers are: speed is measured by bench.sh.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class HarnessSmokeTests : IDisposable
 {
     private readonly AuthServerFactory _authServer = new(
