@@ -23,8 +23,6 @@ public sealed record SessionEvent(DateTimeOffset At, string Kind, string What, s
 /// </summary>
 public sealed class SessionReader(ApplicationDbContext db, IOptions<TokensOptions> tokens, TimeProvider time)
 {
-    private const string RefreshTokenType = "urn:ietf:params:oauth:token-type:refresh_token";
-
     /// <summary>The live sessions, newest first (at most 200).</summary>
     public async Task<List<SessionSummary>> ListAsync(string? search, string? userId, string? clientId, CancellationToken cancellationToken)
     {
@@ -49,16 +47,20 @@ public sealed class SessionReader(ApplicationDbContext db, IOptions<TokensOption
         return await SummariesAsync(query.OrderByDescending(a => a.CreationDate).Take(200), cancellationToken);
     }
 
+    /// <summary>One session, live or ended, without its timeline; null when there is no such login.</summary>
+    public async Task<SessionSummary?> SummaryAsync(string id, CancellationToken cancellationToken)
+        => (await SummariesAsync(Authorizations().Where(a => a.Id == id), cancellationToken)).SingleOrDefault();
+
     /// <summary>One session, live or ended, with its timeline; null when there is no such login.</summary>
     public async Task<(SessionSummary Session, List<SessionEvent> Timeline)?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        if ((await SummariesAsync(Authorizations().Where(a => a.Id == id), cancellationToken)).SingleOrDefault() is not { } session)
+        if (await SummaryAsync(id, cancellationToken) is not { } session)
         {
             return null;
         }
 
         var refreshTokens = await db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
-            .Where(t => t.Authorization!.Id == id && t.Type == RefreshTokenType)
+            .Where(t => t.Authorization!.Id == id && t.Type == TokenTypeIdentifiers.RefreshToken)
             .OrderBy(t => t.CreationDate)
             .Select(t => new { t.CreationDate, t.Status })
             .ToListAsync(cancellationToken);
@@ -115,9 +117,9 @@ public sealed class SessionReader(ApplicationDbContext db, IOptions<TokensOption
                 a.Application!.ClientId,
                 a.Subject,
                 a.Scopes,
-                RefreshTokens = a.Tokens.Count(t => t.Type == RefreshTokenType),
-                LastRefreshedAt = a.Tokens.Where(t => t.Type == RefreshTokenType).Max(t => t.CreationDate),
-                IdleExpiresAt = a.Tokens.Where(t => t.Type == RefreshTokenType && t.Status == Statuses.Valid).Max(t => t.ExpirationDate),
+                RefreshTokens = a.Tokens.Count(t => t.Type == TokenTypeIdentifiers.RefreshToken),
+                LastRefreshedAt = a.Tokens.Where(t => t.Type == TokenTypeIdentifiers.RefreshToken).Max(t => t.CreationDate),
+                IdleExpiresAt = a.Tokens.Where(t => t.Type == TokenTypeIdentifiers.RefreshToken && t.Status == Statuses.Valid).Max(t => t.ExpirationDate),
                 LiveTokens = a.Tokens.Count(t => t.Status == Statuses.Valid && t.ExpirationDate > now),
             })
             .ToListAsync(cancellationToken);

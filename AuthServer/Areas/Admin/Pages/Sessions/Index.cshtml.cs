@@ -39,7 +39,7 @@ public sealed class IndexModel(
             return NotFound();
         }
 
-        var session = (await sessions.FindAsync(authorizationId, HttpContext.RequestAborted))?.Session;
+        var session = await sessions.SummaryAsync(authorizationId, HttpContext.RequestAborted);
         await authorizations.TryRevokeAsync(authorization);
         var revoked = await tokens.RevokeByAuthorizationIdAsync(authorizationId);
         await AuditAsync(AdminAudit.SessionRevoke, $"session {authorizationId}", "Session revoked.",
