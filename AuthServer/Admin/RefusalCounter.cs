@@ -15,11 +15,19 @@ public sealed class RefusalCounter
     public void Record(DateTimeOffset at)
     {
         var hour = HourOf(at);
-        _byHour.AddOrUpdate(hour, 1, (_, count) => count + 1);
-        foreach (var old in _byHour.Keys.Where(key => key <= hour - KeptHours))
+        if (_byHour.TryAdd(hour, 1))
         {
-            _byHour.TryRemove(old, out _);
+            // Note: hours older than the dashboard's go when a new one begins, not at each
+            // refusal, so that a flood of refusals costs a counter increment each.
+            foreach (var old in _byHour.Keys.Where(key => key <= hour - KeptHours))
+            {
+                _byHour.TryRemove(old, out _);
+            }
+
+            return;
         }
+
+        _byHour.AddOrUpdate(hour, 1, (_, count) => count + 1);
     }
 
     /// <summary>The refusals in the hour that starts at <paramref name="hourStart"/>.</summary>
