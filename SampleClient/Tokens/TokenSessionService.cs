@@ -120,8 +120,7 @@ public sealed partial class TokenSessionService(
 
                 // Note: read inside the lock, so a request that waited sees the tokens the request
                 // before it received, not the ones it had when it started.
-                var session = await db.Sessions.Include(s => s.Rotations).SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
-                    ?? throw new SessionEndedException("The session does not exist.");
+                var session = await ReadAsync(db.Sessions, sessionId, cancellationToken);
 
                 var reason = RefreshPolicy.Decide(
                     session.AccessTokenExpiresAt, time.GetUtcNow(), settings.Value.RefreshMargin, dataRequest, settings.Value.RefreshOnEveryDataRequest);
@@ -152,9 +151,7 @@ public sealed partial class TokenSessionService(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SampleClientDbContext>();
-        var session = await db.Sessions.Include(s => s.Rotations).AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
-            ?? throw new SessionEndedException("The session does not exist.");
-        return View(session);
+        return View(await ReadAsync(db.Sessions.AsNoTracking(), sessionId, cancellationToken));
     }
 
     /// <summary>Revokes the session's tokens at AuthServer (RFC 7009) and forgets the session.</summary>
@@ -305,6 +302,12 @@ public sealed partial class TokenSessionService(
         await db.SaveChangesAsync(cancellationToken);
         _locks.TryRemove(session.Id, out _);
     }
+
+    /// <summary>The session with its rotations.</summary>
+    /// <exception cref="SessionEndedException">There is no such session (signed out, or its refresh was refused).</exception>
+    private static async Task<TokenSession> ReadAsync(IQueryable<TokenSession> sessions, string sessionId, CancellationToken cancellationToken)
+        => await sessions.Include(s => s.Rotations).SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
+            ?? throw new SessionEndedException("The session does not exist.");
 
     private SessionTokens View(TokenSession session) => new(
         session.Id, session.Subject, session.UserName, session.DisplayName,
