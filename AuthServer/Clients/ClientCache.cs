@@ -36,6 +36,9 @@ public sealed class ClientCache(IOptions<ServerSettings> settings, TimeProvider 
 
     public OpenIddictEntityFrameworkCoreApplication? FindById(string id) => Find(_byId, id);
 
+    /// <summary>Whether a client of that id was read (and not removed) on this node, however long ago; no copy is made.</summary>
+    public bool IsKnown(string clientId) => _byClientId.ContainsKey(clientId);
+
     /// <summary>
     /// Keeps <paramref name="client"/>, unless a client was removed since <paramref name="readAt"/>
     /// (a <see cref="Version"/>), when it may be the one the removal was for.

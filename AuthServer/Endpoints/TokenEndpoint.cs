@@ -4,6 +4,7 @@ using AuthServer.Accounts;
 using AuthServer.Data;
 using AuthServer.Hosting;
 using AuthServer.Options;
+using AuthServer.Telemetry;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -36,6 +37,11 @@ public static class TokenEndpoint
         var cancellationToken = context.RequestAborted;
         if (services.Limits.TryClient(request.ClientId) is { } clientWait)
         {
+            if (request.IsPasswordGrantType())
+            {
+                services.Metrics.LoginFailed(LoginFailure.RateLimited);
+            }
+
             return new TemporarilyUnavailable(StatusCodes.Status429TooManyRequests, clientWait, "Too many requests from this client");
         }
 
@@ -64,6 +70,7 @@ public static class TokenEndpoint
     {
         if (services.Limits.TryUser(request.Username!) is { } userWait)
         {
+            services.Metrics.LoginFailed(LoginFailure.RateLimited);
             return new TemporarilyUnavailable(StatusCodes.Status429TooManyRequests, userWait, "Too many sign-in attempts for this username");
         }
 
@@ -71,6 +78,7 @@ public static class TokenEndpoint
         using var turn = await services.Hashing.EnterAsync(cancellationToken);
         if (turn is null)
         {
+            services.Metrics.LoginFailed(LoginFailure.RateLimited);
             return new TemporarilyUnavailable(StatusCodes.Status429TooManyRequests, TimeSpan.FromSeconds(1), RateLimitingSetup.PasswordsBusy);
         }
 
@@ -80,7 +88,7 @@ public static class TokenEndpoint
             // Note: the hash is computed anyway, so that an unknown user takes as long to answer
             // as a wrong password and cannot be told apart by timing.
             PasswordHashingGate.VerifyDecoy(services.PasswordHasher, request.Password!);
-            return Reject(Errors.InvalidGrant, TokenErrors.InvalidCredentials);
+            return RejectLogin(services, LoginFailure.InvalidCredentials, TokenErrors.InvalidCredentials);
         }
 
         var check = await services.SignIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: true);
@@ -90,24 +98,24 @@ public static class TokenEndpoint
             // does not verify a locked account's password): only its owner, told by email, and
             // the administrators learn of the lockout, not whoever is guessing.
             PasswordHashingGate.VerifyDecoy(services.PasswordHasher, request.Password!);
-            return Reject(Errors.InvalidGrant, TokenErrors.InvalidCredentials);
+            return RejectLogin(services, LoginFailure.LockedOut, TokenErrors.InvalidCredentials);
         }
 
         if (check.IsNotAllowed)
         {
-            return Reject(Errors.InvalidGrant, TokenErrors.NotAllowed);
+            return RejectLogin(services, LoginFailure.NotAllowed, TokenErrors.NotAllowed);
         }
 
         if (!check.Succeeded)
         {
-            return Reject(Errors.InvalidGrant, TokenErrors.InvalidCredentials);
+            return RejectLogin(services, LoginFailure.InvalidCredentials, TokenErrors.InvalidCredentials);
         }
 
         // Note: the password grant has no step for a second factor; letting it through would make
         // two-factor authentication optional for anyone who knows the password.
         if (await services.Users.GetTwoFactorEnabledAsync(user))
         {
-            return Reject(Errors.InvalidGrant, TokenErrors.TwoFactorRequired);
+            return RejectLogin(services, LoginFailure.NotAllowed, TokenErrors.TwoFactorRequired);
         }
 
         var principal = await services.Identities.CreateForUserAsync(
@@ -184,6 +192,12 @@ public static class TokenEndpoint
     private static IResult SignIn(ClaimsPrincipal principal)
         => Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 
+    private static IResult RejectLogin(TokenServices services, LoginFailure reason, string description)
+    {
+        services.Metrics.LoginFailed(reason);
+        return Reject(Errors.InvalidGrant, description);
+    }
+
     internal static IResult Reject(string error, string description)
         => Results.Forbid(
             new AuthenticationProperties(new Dictionary<string, string?>
@@ -204,4 +218,5 @@ internal sealed record TokenServices(
     IOptions<TokensOptions> Tokens,
     TimeProvider Time,
     PasswordHashingGate Hashing,
-    TokenRequestLimits Limits);
+    TokenRequestLimits Limits,
+    AuthServerMetrics Metrics);

@@ -8,6 +8,7 @@ using AuthServer.Endpoints;
 using AuthServer.Jobs;
 using AuthServer.Keys;
 using AuthServer.Options;
+using AuthServer.Telemetry;
 using AuthServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,7 @@ public static class AuthServerSetup
         services.AddSingleton<IValidateOptions<Dictionary<string, ClientSettings>>, ClientsValidation>();
 
         services.TryAddSingleton(TimeProvider.System);
+        builder.AddTelemetry();
         builder.AddDatabase<ApplicationDbContext, PostgreSqlApplicationDbContext>(ConnectionStringName, options => options.UseOpenIddict());
 
         builder.AddDatabaseKeyRing<ApplicationDbContext>("AuthRefresh.AuthServer");
@@ -88,6 +90,7 @@ public static class AuthServerSetup
 
                 server.RegisterScopes(ScopeCatalog.Names);
                 server.UseStoredTokens();
+                server.MeasureTokenRequests();
 
                 // Signed, not encrypted: any JWT library can validate the access tokens from the
                 // JWKS (RFC 9068). Refresh tokens are reference tokens: the client holds a random

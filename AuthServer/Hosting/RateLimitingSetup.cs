@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using AuthServer.Accounts;
 using AuthServer.Endpoints;
 using AuthServer.Options;
+using AuthServer.Telemetry;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -51,6 +52,7 @@ internal static class RateLimitingSetup
     public static void UsePasswordShedding(this WebApplication app)
     {
         var gate = app.Services.GetRequiredService<PasswordHashingGate>();
+        var metrics = app.Services.GetRequiredService<AuthServerMetrics>();
         app.Use(async (context, next) =>
         {
             if (gate.IsFull &&
@@ -59,6 +61,7 @@ internal static class RateLimitingSetup
                 context.Request.HasFormContentType &&
                 (await context.Request.ReadFormAsync(context.RequestAborted))[Parameters.GrantType] == GrantTypes.Password)
             {
+                metrics.LoginFailed(LoginFailure.RateLimited);
                 await TemporarilyUnavailable.WriteAsync(context, StatusCodes.Status429TooManyRequests, TimeSpan.FromSeconds(1), PasswordsBusy, context.RequestAborted);
                 return;
             }

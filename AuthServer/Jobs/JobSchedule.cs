@@ -20,7 +20,6 @@ internal sealed partial class JobSchedule(
     IServiceProvider services,
     string schedulerName,
     IReadOnlyList<JobTiming> timings,
-    TimeProvider time,
     ILogger<JobSchedule> logger) : IHostedService
 {
     // Note: any 64-bit number no other program on the database uses ("AR sched" in ASCII).
@@ -63,7 +62,9 @@ internal sealed partial class JobSchedule(
         var trigger = TriggerBuilder.Create()
             .WithIdentity(key)
             .ForJob(timing.Job)
-            .StartAt(time.GetUtcNow() + timing.FirstRunAfter)
+            // Note: Quartz fires on the machine's clock, never on the app's TimeProvider (which tests
+            // move), so the first run is counted from the machine's clock too.
+            .StartAt(DateTimeOffset.UtcNow + timing.FirstRunAfter)
             .WithSimpleSchedule(schedule => schedule.WithInterval(timing.Interval).RepeatForever())
             .Build();
         await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);

@@ -1,4 +1,5 @@
 using AuthServer.Admin;
+using AuthServer.Telemetry;
 
 namespace AuthServer.Tokens;
 
@@ -7,10 +8,11 @@ namespace AuthServer.Tokens;
 /// the reuse leeway or after its successor was used, ends its whole login: the authorization and
 /// every token of it are revoked, and the event is recorded for the admin dashboard.
 /// </summary>
-internal sealed partial class RefreshTokenReplays(TokenLedger ledger, ILogger<RefreshTokenReplays> logger)
+internal sealed partial class RefreshTokenReplays(TokenLedger ledger, AuthServerMetrics metrics, ILogger<RefreshTokenReplays> logger)
 {
     public async Task EndLoginAsync(StoredToken token, string? clientId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        metrics.RefreshTokenReused(clientId, ReuseOutcome.LoginRevoked);
         var securityEvent = new SecurityEvent
         {
             At = now,

@@ -1,3 +1,4 @@
+using AuthServer.Telemetry;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -10,7 +11,7 @@ namespace AuthServer.Tokens;
 /// out redeemed after the leeway (or whose successor was used) ends the login; one whose token or
 /// login was revoked meanwhile is refused. Either way nothing of it is stored.
 /// </summary>
-internal sealed class SaveTokenEntries(TokenLedger ledger, TokenWrites writes, RefreshTokenReplays replays)
+internal sealed class SaveTokenEntries(TokenLedger ledger, TokenWrites writes, RefreshTokenReplays replays, AuthServerMetrics metrics)
     : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; }
@@ -36,6 +37,12 @@ internal sealed class SaveTokenEntries(TokenLedger ledger, TokenWrites writes, R
 
         switch (outcome)
         {
+            // Note: a token redeemed already, within the leeway, is answered with its successor:
+            // whether it was redeemed before this request read it or while it ran.
+            case SaveOutcome.SavedAfterConcurrentRedemption:
+                metrics.RefreshTokenReused(context.ClientId, ReuseOutcome.WithinLeeway);
+                break;
+
             case SaveOutcome.Replayed:
                 await replays.EndLoginAsync(presented!, context.ClientId, now, context.CancellationToken);
                 context.RejectRefreshToken("ID2012");

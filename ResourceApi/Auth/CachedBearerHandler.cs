@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
+using ResourceApi.Telemetry;
 
 namespace ResourceApi.Auth;
 
@@ -30,7 +31,8 @@ internal sealed class CachedBearerHandler(
     UrlEncoder encoder,
     ValidatedTokenCache cache,
     IOptions<ValidationSettings> settings,
-    IAuthenticationHandlerProvider handlers)
+    IAuthenticationHandlerProvider handlers,
+    ApiMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ResourceApi.CachedBearer";
@@ -63,6 +65,10 @@ internal sealed class CachedBearerHandler(
         if (token is not null && duration > TimeSpan.Zero && result.Succeeded)
         {
             cache.Store(kind, token, result.Principal, duration, result.Principal.GetExpirationDate());
+        }
+        else if (token is not null && result.Failure is not null)
+        {
+            metrics.TokenRejected(result.Properties);
         }
 
         return result;

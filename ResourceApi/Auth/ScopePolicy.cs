@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
+using ResourceApi.Telemetry;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace ResourceApi.Auth;
@@ -44,7 +45,7 @@ public static class ScopePolicy
 /// <c>WWW-Authenticate: Bearer error="insufficient_scope", scope="…"</c> (RFC 6750 §3.1), rather
 /// than OpenIddict's default <c>insufficient_access</c>.
 /// </summary>
-internal sealed class InsufficientScopeResultHandler : IAuthorizationMiddlewareResultHandler
+internal sealed class InsufficientScopeResultHandler(ApiMetrics metrics) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -56,6 +57,7 @@ internal sealed class InsufficientScopeResultHandler : IAuthorizationMiddlewareR
             return _default.HandleAsync(next, context, policy, authorizeResult);
         }
 
+        metrics.TokenRejected("insufficient_scope");
         return context.ForbidAsync(
             CachedBearerHandler.SchemeName,
             new AuthenticationProperties(new Dictionary<string, string?>

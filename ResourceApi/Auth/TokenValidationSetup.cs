@@ -1,6 +1,7 @@
 using AuthRefresh.Shared;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation;
+using ResourceApi.Telemetry;
 
 namespace ResourceApi.Auth;
 
@@ -46,6 +47,7 @@ public static class TokenValidationSetup
 
         services.AddHttpClient(SigningKeyRefresher.HttpClientName);
         services.AddSingleton<ValidatedTokenCache>();
+        services.AddSingleton<ApiMetrics>();
 
         // Note: the default scheme answers recently validated tokens from memory and hands
         // everything else to OpenIddict's validation.

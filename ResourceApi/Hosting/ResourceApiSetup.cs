@@ -19,6 +19,7 @@ public static class ResourceApiSetup
         var services = builder.Services;
         services.AddValidatedOptions<DemoDataSettings>(DemoDataSettings.SectionName);
         services.AddSingleton(TimeProvider.System);
+        builder.AddTelemetry();
         if (builder.AddDatabase<NotesDbContext, PostgreSqlNotesDbContext>(ConnectionStringName) == DatabaseProvider.Sqlite)
         {
             var connectionString = builder.GetSqliteConnectionString(ConnectionStringName);

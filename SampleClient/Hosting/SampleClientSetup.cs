@@ -21,6 +21,7 @@ public static class SampleClientSetup
         var services = builder.Services;
         services.AddValidatedOptions<SampleClientSettings>(SampleClientSettings.SectionName);
         services.AddSingleton(TimeProvider.System);
+        builder.AddTelemetry();
         builder.AddDatabase<SampleClientDbContext, PostgreSqlSampleClientDbContext>(ConnectionStringName);
 
         builder.AddDatabaseKeyRing<SampleClientDbContext>("AuthRefresh.SampleClient");

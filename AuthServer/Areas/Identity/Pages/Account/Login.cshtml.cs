@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using AuthServer.Accounts;
 using AuthServer.Data;
+using AuthServer.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -17,7 +18,8 @@ namespace AuthServer.Areas.Identity.Pages.Account;
 /// an unknown user and a locked account answer as a wrong password does, in as much time.
 /// </remarks>
 public sealed class LoginModel(
-    SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, IPasswordHasher<ApplicationUser> hasher, PasswordHashingGate hashing)
+    SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users, IPasswordHasher<ApplicationUser> hasher, PasswordHashingGate hashing,
+    AuthServerMetrics metrics)
     : PageModel
 {
     [BindProperty]
@@ -64,6 +66,7 @@ public sealed class LoginModel(
         using var turn = await hashing.EnterAsync(HttpContext.RequestAborted);
         if (turn is null)
         {
+            metrics.LoginFailed(LoginFailure.RateLimited);
             ModelState.AddModelError(string.Empty, "The server is busy. Try again in a moment.");
             return Page();
         }
@@ -87,6 +90,8 @@ public sealed class LoginModel(
         {
             return RedirectToPage("./LoginWith2fa", new { ReturnUrl, Input.RememberMe });
         }
+
+        metrics.LoginFailed(result.IsLockedOut ? LoginFailure.LockedOut : result.IsNotAllowed ? LoginFailure.NotAllowed : LoginFailure.InvalidCredentials);
 
         // Note: a locked account is not told apart from a wrong password (its owner gets an email).
         ModelState.AddModelError(string.Empty, result.IsNotAllowed ? "This account must confirm its email address first." : "Invalid user name or password.");
