@@ -183,6 +183,30 @@ public sealed class BenchReport
         }
     }
 
+    public const double TelemetryCostTargetPercent = 3;
+
+    /// <summary>Refresh without an exporter and with OTLP export: the AuthServer CPU per refresh each way, and the difference.</summary>
+    public void Telemetry(IReadOnlyList<(string Label, LoadResult Median)> results, string exports)
+    {
+        _markdown.AppendLine("## Refresh with OpenTelemetry: no exporter, and OTLP export of traces, metrics and logs").AppendLine();
+        Table(results.Select(r => (r.Median, r.Label)));
+        _markdown.AppendLine(Invariant($"During the runs {exports}.")).AppendLine();
+        foreach (var pair in results.Chunk(2).Where(pair => pair.Length == 2))
+        {
+            double Cpu(LoadResult result) => result.Cpu.Where(c => c.Process.StartsWith("AuthServer", StringComparison.Ordinal)).Sum(c => c.TotalUs);
+            var (off, on) = (Cpu(pair[0].Median), Cpu(pair[1].Median));
+            var cost = off > 0 ? (on - off) / off * 100 : double.NaN;
+            Verdict(Invariant($"telemetry: AuthServer CPU per refresh with OTLP export at most {TelemetryCostTargetPercent:F0} % above none, concurrency {pair[0].Median.Concurrency}"),
+                cost <= TelemetryCostTargetPercent,
+                Invariant($"{off:F0} µs without, {on:F0} µs with: {cost:+0.0;-0.0} %"));
+        }
+
+        foreach (var (_, result) in results)
+        {
+            Check(result);
+        }
+    }
+
     public const double StormRefreshP99TargetMs = 100;
 
     public void Storm(LoadResult refresh, Load.StormResult storm, Limits.Limits limits)

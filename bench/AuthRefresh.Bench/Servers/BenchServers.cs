@@ -43,10 +43,12 @@ public sealed class BenchServers : IAsyncDisposable
     /// <summary>
     /// Starts both in <paramref name="folder"/>; an existing database there is reused. With
     /// <paramref name="postgreSql"/>, AuthServer runs as <paramref name="nodes"/> processes on that
-    /// database instead of a SQLite file (ResourceApi keeps its own).
+    /// database instead of a SQLite file (ResourceApi keeps its own). With <paramref name="telemetry"/>,
+    /// both export their traces, metrics and logs to that collector over OTLP.
     /// </summary>
     public static async Task<BenchServers> StartAsync(
-        string repositoryRoot, string folder, CancellationToken cancellationToken, string? postgreSql = null, int nodes = 1)
+        string repositoryRoot, string folder, CancellationToken cancellationToken, string? postgreSql = null, int nodes = 1,
+        OtlpCollector? telemetry = null)
     {
         Directory.CreateDirectory(folder);
         var ports = Enumerable.Range(0, nodes).Select(_ => FreePort()).ToArray();
@@ -70,17 +72,24 @@ public sealed class BenchServers : IAsyncDisposable
             authServer["Database:Provider"] = "PostgreSql";
         }
 
+        var resourceApiSettings = new Dictionary<string, string>(common);
+        foreach (var (app, settings) in new[] { ("AuthServer", authServer), ("ResourceApi", resourceApiSettings) })
+        {
+            foreach (var (key, value) in telemetry?.ExporterSettings(app) ?? new Dictionary<string, string>())
+            {
+                settings[key] = value;
+            }
+        }
+
         // Note: the nodes start together, as a deployment's do; they take turns on the schema.
         var starting = ports.Select((port, node) => ServerProcess.StartAsync(
             repositoryRoot, "AuthServer", port, authServer, folder, cancellationToken, nodes == 1 ? null : Invariant($"AuthServer-{node + 1}"))).ToList();
         try
         {
             await Task.WhenAll(starting);
-            var resourceApi = await ServerProcess.StartAsync(repositoryRoot, "ResourceApi", FreePort(), new Dictionary<string, string>(common)
-            {
-                ["ConnectionStrings:ResourceApi"] = $"Data Source={Path.Combine(folder, ResourceApiFile)}",
-                ["AuthServer:Issuer"] = issuer,
-            }, folder, cancellationToken);
+            resourceApiSettings["ConnectionStrings:ResourceApi"] = $"Data Source={Path.Combine(folder, ResourceApiFile)}";
+            resourceApiSettings["AuthServer:Issuer"] = issuer;
+            var resourceApi = await ServerProcess.StartAsync(repositoryRoot, "ResourceApi", FreePort(), resourceApiSettings, folder, cancellationToken);
             return new BenchServers(folder, [.. starting.Select(node => node.Result)], resourceApi);
         }
         catch

@@ -6,7 +6,7 @@ namespace AuthRefresh.Bench.Suite;
 public sealed record BenchOptions
 {
     public const string Usage = """
-        usage: bench.sh [report | limits | password | refresh | http | api | password-storm | sweep | growth | memory | refresh-cluster]... [options]
+        usage: bench.sh [report | limits | password | refresh | http | api | password-storm | sweep | growth | memory | refresh-cluster | refresh-otel]... [options]
           report      (the default) limits, every scenario at its target concurrency, the password
                       storm, the sweep, growth and memory: what docs/PERFORMANCE.md quotes
           limits      the micro-benchmarks and the ceilings they imply
@@ -22,6 +22,9 @@ public sealed record BenchOptions
           refresh-cluster
                       refresh on PostgreSQL (a throw-away cluster the run starts): one AuthServer
                       node, then two nodes on one database with the requests alternating
+          refresh-otel
+                      refresh without an OpenTelemetry exporter, then with OTLP export to a
+                      collector the run starts, in turns: what telemetry costs a refresh
         options:
           --concurrency 16,64   workers (comma-separated list; default: the scenario's target)
           --duration 10         seconds measured per run

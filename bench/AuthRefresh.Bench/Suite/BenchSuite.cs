@@ -73,6 +73,9 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
                 case ClusterCommand:
                     await ClusterAsync(cancellationToken);
                     break;
+                case TelemetryCommand:
+                    await TelemetryAsync(cancellationToken);
+                    break;
                 default:
                     Console.Error.WriteLine($"Unknown command '{command}'.");
                     Console.Error.WriteLine(BenchOptions.Usage);
@@ -345,6 +348,44 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         _report.Cluster(results);
     }
 
+    public const string TelemetryCommand = "refresh-otel";
+
+    /// <summary>
+    /// What OpenTelemetry costs a refresh: the servers without an exporter, and the servers
+    /// exporting traces, metrics and logs over OTLP to a collector of the benchmark's own (which
+    /// only receives), measured in turns at the same concurrency.
+    /// </summary>
+    private async Task TelemetryAsync(CancellationToken cancellationToken)
+    {
+        await using var collector = await OtlpCollector.StartAsync(cancellationToken);
+        await using var plain = await StartAsync("otel-off", cancellationToken);
+        await using var exporting = await StartAsync("otel-otlp", cancellationToken, telemetry: collector);
+        var sessions = new[] { (Session: plain, Label: "no exporter"), (Session: exporting, Label: "OTLP exporter") };
+        var results = new List<(string Label, LoadResult Median)>();
+        foreach (var concurrency in options.Concurrency ?? [16])
+        {
+            var runs = sessions.Select(_ => new List<LoadResult>()).ToArray();
+            for (var run = 1; run <= options.Runs; run++)
+            {
+                for (var i = 0; i < sessions.Length; i++)
+                {
+                    runs[i].Add(await LoadAsync(sessions[i].Session, Scenarios.Refresh, concurrency, sessions[i].Label, cancellationToken));
+                }
+            }
+
+            for (var i = 0; i < sessions.Length; i++)
+            {
+                var median = LoadResult.Median(runs[i]);
+                Print(median, sessions[i].Label + " median");
+                results.Add((sessions[i].Label, median));
+            }
+        }
+
+        var exports = Invariant($"the collector received {collector.Exports("traces")} trace, {collector.Exports("metrics")} metric and {collector.Exports("logs")} log exports");
+        Console.WriteLine(exports);
+        _report.Telemetry(results, exports);
+    }
+
     /// <summary>AuthServer's resident memory after 60 s of refresh at concurrency 16.</summary>
     private async Task MemoryAsync(CancellationToken cancellationToken)
     {
@@ -474,11 +515,12 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
     /// with <paramref name="postgreSql"/>, <paramref name="nodes"/> AuthServer nodes on that
     /// database with its users seeded (no notes: the refresh scenario reads none).
     /// </summary>
-    private async Task<Session> StartAsync(string name, CancellationToken cancellationToken, string? postgreSql = null, int nodes = 1)
+    private async Task<Session> StartAsync(
+        string name, CancellationToken cancellationToken, string? postgreSql = null, int nodes = 1, OtlpCollector? telemetry = null)
     {
         var folder = Path.Combine(_out, "runs", Invariant($"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{name}"));
         Console.WriteLine(Invariant($"Starting {nodes} AuthServer and ResourceApi (Release, Benchmark environment{(postgreSql is null ? "" : ", PostgreSQL")}) in {folder}..."));
-        var servers = await BenchServers.StartAsync(repositoryRoot, folder, cancellationToken, postgreSql, nodes);
+        var servers = await BenchServers.StartAsync(repositoryRoot, folder, cancellationToken, postgreSql, nodes, telemetry);
         var users = new BenchUsers("bench-", options.Users, Password);
         if (postgreSql is null)
         {
