@@ -75,7 +75,7 @@ public sealed class BenchServers : IAsyncDisposable
         var resourceApiSettings = new Dictionary<string, string>(common);
         foreach (var (app, settings) in new[] { ("AuthServer", authServer), ("ResourceApi", resourceApiSettings) })
         {
-            foreach (var (key, value) in telemetry?.ExporterSettings(app) ?? new Dictionary<string, string>())
+            foreach (var (key, value) in telemetry?.ExporterSettings(app, quickly: false) ?? new Dictionary<string, string>())
             {
                 settings[key] = value;
             }

@@ -52,16 +52,28 @@ public sealed class OtlpCollector : IAsyncDisposable
         return collector;
     }
 
-    /// <summary>The settings that send an app's telemetry here, as the standard variables.</summary>
-    public IReadOnlyDictionary<string, string> ExporterSettings(string serviceName) => new Dictionary<string, string>
+    /// <summary>
+    /// The settings that send an app's telemetry here, as the standard variables: with the SDK's
+    /// default export intervals, as a deployment runs (the benchmark), or <paramref name="quickly"/>,
+    /// every fraction of a second (the tests, which wait for what was sent).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExporterSettings(string serviceName, bool quickly = true)
     {
-        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Address.ToString().TrimEnd('/'),
-        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        ["OTEL_SERVICE_NAME"] = serviceName,
-        ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-        ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
-        ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Address.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = serviceName,
+        };
+        if (quickly)
+        {
+            settings["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+            settings["OTEL_BLRP_SCHEDULE_DELAY"] = "200";
+            settings["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        }
+
+        return settings;
+    }
 
     /// <summary>How many exports of <paramref name="signal"/> (traces, metrics, logs) arrived.</summary>
     public int Exports(string signal) => _payloads.Count(payload => payload.Signal == signal);
