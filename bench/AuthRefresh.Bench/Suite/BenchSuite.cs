@@ -362,6 +362,7 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         await using var exporting = await StartAsync("otel-otlp", cancellationToken, telemetry: collector);
         var sessions = new[] { (Session: plain, Label: "no exporter"), (Session: exporting, Label: "OTLP exporter") };
         var results = new List<(string Label, LoadResult Median)>();
+        var pairs = new List<(LoadResult Off, LoadResult On)>();
         foreach (var concurrency in options.Concurrency ?? [16])
         {
             var runs = sessions.Select(_ => new List<LoadResult>()).ToArray();
@@ -379,11 +380,13 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
                 Print(median, sessions[i].Label + " median");
                 results.Add((sessions[i].Label, median));
             }
+
+            pairs.AddRange(runs[0].Zip(runs[1]));
         }
 
         var exports = Invariant($"the collector received {collector.Exports("traces")} trace, {collector.Exports("metrics")} metric and {collector.Exports("logs")} log exports");
         Console.WriteLine(exports);
-        _report.Telemetry(results, exports);
+        _report.Telemetry(results, pairs, exports);
     }
 
     /// <summary>AuthServer's resident memory after 60 s of refresh at concurrency 16.</summary>
