@@ -23,9 +23,15 @@ public static class SqliteDatabase
         var gate = new SqliteWriteGate();
         // Note: pooled contexts. Building a context's internal services costs as much as a simple
         // query (profiled: 12 % of ResourceApi's CPU under load); a pooled one is reset and reused.
+        var traced = Telemetry.IsExportConfigured(builder.Configuration);
         builder.Services.AddDbContextPool<TContext>(options =>
         {
             options.UseSqlite(connectionString).AddInterceptors(gate);
+            if (traced)
+            {
+                options.AddInterceptors(DatabaseCommandSpans.Instance);
+            }
+
             configure?.Invoke(options);
         });
     }

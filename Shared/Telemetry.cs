@@ -57,9 +57,9 @@ public static class Telemetry
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthProbe(context))
                 .AddHttpClientInstrumentation()
-                // Note: on PostgreSQL, Npgsql's own spans describe the commands; EF Core's would be
-                // their twins. Neither records parameter values.
-                .AddEntityFrameworkCoreInstrumentation(ef => ef.Filter = (provider, _) => provider != "Npgsql.EntityFrameworkCore.PostgreSQL")
+                // Note: the database commands: EF Core's on SQLite (DatabaseCommandSpans), every
+                // one on PostgreSQL (Npgsql's own). Neither records parameter values.
+                .AddSource(DatabaseCommandSpans.SourceName)
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()

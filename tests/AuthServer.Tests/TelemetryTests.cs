@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using AuthRefresh.Shared;
 using AuthRefresh.Testing;
 using AuthServer.Telemetry;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Trace;
@@ -78,7 +80,10 @@ public sealed class TelemetryTests
             (string?)span.GetTagItem("authrefresh.outcome") == "rejected");
         Assert.Equal(TokenClient.PublicClient, replaySpan.GetTagItem("authrefresh.client_id"));
         Assert.Equal("invalid_grant", replaySpan.GetTagItem("authrefresh.error"));
-        Assert.Contains(telemetry.Spans, span => span.Kind == ActivityKind.Client && span.Source.Name.Contains("EntityFrameworkCore", StringComparison.Ordinal));
+        var query = telemetry.Spans.First(span => span.Source.Name == DatabaseCommandSpans.SourceName && span.TraceId == replaySpan.TraceId);
+        Assert.Equal(ActivityKind.Client, query.Kind);
+        Assert.Equal("sqlite", query.GetTagItem("db.system.name"));
+        Assert.Contains(query.DisplayName, new[] { "SELECT", "INSERT", "UPDATE", "DELETE" });
 
         // The replay's warning is exported with the trace of its request.
         var replayLog = telemetry.Logs.Single(record => record.EventId.Id == 7001);
@@ -119,6 +124,27 @@ public sealed class TelemetryTests
         Assert.Equal("invalid_client", unknownClient.Error);
         Assert.Equal(1, telemetry.Sum(Rejected, ("grant_type", "other"), ("error", "unsupported_grant_type")));
         Assert.Equal(1, telemetry.Sum(Rejected, ("grant_type", "password"), ("client_id", AuthServerMetrics.UnknownClient), ("error", "invalid_client")));
+    }
+
+    [Fact]
+    public async Task A_failed_sign_in_on_the_login_page_is_counted_without_the_username()
+    {
+        await using var telemetry = await TelemetryCapture.StartAsync();
+        using var factory = new AuthServerFactory(telemetry.Settings("AuthServer"), services: telemetry.Services);
+        var locked = await TestUsers.CreateAsync(factory);
+        await TestUsers.ChangeAsync(factory, locked, (users, user) => users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddHours(1)));
+        var page = new HtmlSession(factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = factory.Address }));
+
+        await page.SignInAsync("alice", "wrong-password");
+        await page.SignInAsync(locked, TestUsers.Password);
+        var (_, signedIn, _) = await page.SignInAsync("alice", TokenClient.DemoPassword);
+        telemetry.Flush(factory.Services);
+
+        Assert.DoesNotContain("login-error", signedIn, StringComparison.Ordinal);
+        Assert.Equal(1, telemetry.Sum(LoginFailed, ("reason", "invalid_credentials")));
+        Assert.Equal(1, telemetry.Sum(LoginFailed, ("reason", "locked_out")));
+        Assert.Equal(2, telemetry.Sum(LoginFailed));
+        Assert.DoesNotContain(telemetry.ExportedTexts(), text => text.Contains(locked, StringComparison.Ordinal) || text.Contains("wrong-password", StringComparison.Ordinal));
     }
 
     [Fact]
