@@ -324,45 +324,20 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
         await using var postgreSql = await PostgreSqlServer.StartAsync(durable: true);
         await using var one = await StartAsync("pg-1-node", cancellationToken, await postgreSql.CreateDatabaseAsync("bench_one"), nodes: 1);
         await using var two = await StartAsync("pg-2-nodes", cancellationToken, await postgreSql.CreateDatabaseAsync("bench_two"), nodes: 2);
-        var sessions = new[] { (Session: one, Label: "PostgreSQL, 1 node"), (Session: two, Label: "PostgreSQL, 2 nodes") };
-        var results = new List<(string Label, LoadResult Median)>();
-        foreach (var concurrency in options.Concurrency ?? [16])
-        {
-            var runs = sessions.Select(_ => new List<LoadResult>()).ToArray();
-            for (var run = 1; run <= options.Runs; run++)
-            {
-                for (var i = 0; i < sessions.Length; i++)
-                {
-                    runs[i].Add(await LoadAsync(sessions[i].Session, Scenarios.Refresh, concurrency, sessions[i].Label, cancellationToken));
-                }
-            }
-
-            for (var i = 0; i < sessions.Length; i++)
-            {
-                var median = LoadResult.Median(runs[i]);
-                Print(median, sessions[i].Label + " median");
-                results.Add((sessions[i].Label, median));
-            }
-        }
-
+        var (results, _) = await InTurnsAsync([(one, "PostgreSQL, 1 node"), (two, "PostgreSQL, 2 nodes")], cancellationToken);
         _report.Cluster(results);
     }
 
-    public const string TelemetryCommand = "refresh-otel";
-
     /// <summary>
-    /// What OpenTelemetry costs a refresh: the servers without an exporter, and the servers
-    /// exporting traces, metrics and logs over OTLP to a collector of the benchmark's own (which
-    /// only receives), measured in turns at the same concurrency.
+    /// The refresh scenario on two sessions in turns (first, second, first, ...) at each
+    /// concurrency, so that the machine's drift falls on both alike: each session's median, and
+    /// every run of the first beside the second's that followed it.
     /// </summary>
-    private async Task TelemetryAsync(CancellationToken cancellationToken)
+    private async Task<(List<(string Label, LoadResult Median)> Medians, List<(LoadResult First, LoadResult Second)> Pairs)> InTurnsAsync(
+        (Session Session, string Label)[] sessions, CancellationToken cancellationToken)
     {
-        await using var collector = await OtlpCollector.StartAsync(cancellationToken);
-        await using var plain = await StartAsync("otel-off", cancellationToken);
-        await using var exporting = await StartAsync("otel-otlp", cancellationToken, telemetry: collector);
-        var sessions = new[] { (Session: plain, Label: "no exporter"), (Session: exporting, Label: "OTLP exporter") };
         var results = new List<(string Label, LoadResult Median)>();
-        var pairs = new List<(LoadResult Off, LoadResult On)>();
+        var pairs = new List<(LoadResult First, LoadResult Second)>();
         foreach (var concurrency in options.Concurrency ?? [16])
         {
             var runs = sessions.Select(_ => new List<LoadResult>()).ToArray();
@@ -384,6 +359,22 @@ public sealed class BenchSuite(BenchOptions options, string repositoryRoot)
             pairs.AddRange(runs[0].Zip(runs[1]));
         }
 
+        return (results, pairs);
+    }
+
+    public const string TelemetryCommand = "refresh-otel";
+
+    /// <summary>
+    /// What OpenTelemetry costs a refresh: the servers without an exporter, and the servers
+    /// exporting traces, metrics and logs over OTLP to a collector of the benchmark's own (which
+    /// only receives), measured in turns at the same concurrency.
+    /// </summary>
+    private async Task TelemetryAsync(CancellationToken cancellationToken)
+    {
+        await using var collector = await OtlpCollector.StartAsync(cancellationToken);
+        await using var plain = await StartAsync("otel-off", cancellationToken);
+        await using var exporting = await StartAsync("otel-otlp", cancellationToken, telemetry: collector);
+        var (results, pairs) = await InTurnsAsync([(plain, "no exporter"), (exporting, "OTLP exporter")], cancellationToken);
         var exports = Invariant($"the collector received {collector.Exports("traces")} trace, {collector.Exports("metrics")} metric and {collector.Exports("logs")} log exports");
         Console.WriteLine(exports);
         _report.Telemetry(results, pairs, exports);
