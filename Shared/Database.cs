@@ -5,24 +5,6 @@ using Microsoft.Extensions.Hosting;
 
 namespace AuthRefresh.Shared;
 
-/// <summary>The database an app keeps its state in.</summary>
-public enum DatabaseProvider
-{
-    /// <summary>A file beside the app: the embedded default, for one node.</summary>
-    Sqlite,
-
-    /// <summary>A PostgreSQL server, which several nodes of the app can share.</summary>
-    PostgreSql,
-}
-
-/// <summary>The <c>Database</c> section: which provider the connection string is for.</summary>
-public sealed class DatabaseSettings
-{
-    public const string SectionName = "Database";
-
-    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
-}
-
 /// <summary>How every AuthRefresh app registers, checks and migrates its database.</summary>
 public static class Database
 {

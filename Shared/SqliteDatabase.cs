@@ -10,6 +10,13 @@ namespace AuthRefresh.Shared;
 public static class SqliteDatabase
 {
     /// <summary>
+    /// How long a connection waits for SQLite's write lock before it fails with SQLITE_BUSY: both
+    /// Microsoft.Data.Sqlite's own wait (the connection string's <c>Default Timeout</c>) and
+    /// SQLite's <c>PRAGMA busy_timeout</c> are set from it.
+    /// </summary>
+    public const int LockWaitSeconds = 30;
+
+    /// <summary>
     /// Registers <typeparamref name="TContext"/> on the connection string <paramref name="name"/>
     /// (see <see cref="GetSqliteConnectionString"/>).
     /// </summary>
@@ -22,7 +29,7 @@ public static class SqliteDatabase
         // Note: one gate per database, shared by all the contexts on it.
         var gate = new SqliteWriteGate();
         // Note: pooled contexts. Building a context's internal services costs as much as a simple
-        // query (profiled: 12 % of ResourceApi's CPU under load); a pooled one is reset and reused.
+        // query (docs/PERFORMANCE.md); a pooled one is reset and reused.
         var traced = Telemetry.IsExportConfigured(builder.Configuration);
         builder.Services.AddDbContextPool<TContext>(options =>
         {
@@ -62,7 +69,7 @@ public static class SqliteDatabase
 
         // Note: WAL (set at migration) lets readers work beside the one writer; the busy timeout
         // makes a writer wait for the lock instead of failing with SQLITE_BUSY.
-        connection.DefaultTimeout = 30;
+        connection.DefaultTimeout = LockWaitSeconds;
         return connection.ToString();
     }
 

@@ -68,12 +68,14 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInter
         return Task.CompletedTask;
     }
 
+    private static readonly string BusyTimeout = $"PRAGMA busy_timeout = {SqliteDatabase.LockWaitSeconds * 1000};";
+
     private void SetBusyTimeout(DbConnection connection)
     {
         if (connection is SqliteConnection { Handle: { } handle } && _timedOut.TryAdd(handle, handle))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout = 30000;";
+            command.CommandText = BusyTimeout;
             command.ExecuteNonQuery();
         }
     }

@@ -1,7 +1,6 @@
 using AuthRefresh.Shared;
 using AuthServer.Data;
-using AuthServer.Data.Stores;
-using AuthServer.Options;
+using AuthServer.Stores;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using AuthServer.Data;
-using AuthServer.Options;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using AuthServer.Data;
-using AuthServer.Options;
+using AuthServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -8,20 +8,12 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthServer.Admin;
 
-/// <summary>A login (an OpenIddict authorization) as the admin's Sessions pages show it.</summary>
-public sealed record SessionSummary(
-    string Id, string Status, DateTimeOffset? CreatedAt, string? ClientId, string? Subject, string? UserName, string Scopes,
-    DateTimeOffset? LastRefreshedAt, DateTimeOffset? IdleExpiresAt, DateTimeOffset? AbsoluteExpiresAt, int Refreshes, int LiveTokens);
-
-/// <summary>One line of a session's timeline: when, what happened, and who did it.</summary>
-public sealed record SessionEvent(DateTimeOffset At, string Kind, string What, string? By);
-
 /// <summary>
 /// Reads sessions for the admin area: the list (optionally of the users whose name or e-mail
 /// contains a search term, or of one client), and one session with its token family as a
 /// timeline, from the token rows, the security events and the audit log.
 /// </summary>
-public sealed class SessionReader(ApplicationDbContext db, IOptions<TokensOptions> tokens, TimeProvider time)
+public sealed class SessionReader(ApplicationDbContext db, IOptions<TokenSettings> tokens, TimeProvider time)
 {
     /// <summary>The live sessions, newest first (at most 200).</summary>
     public async Task<List<SessionSummary>> ListAsync(string? search, string? userId, string? clientId, CancellationToken cancellationToken)

@@ -56,13 +56,7 @@ public sealed class ClientSeeder(
 
         foreach (var endpoint in client.Endpoints)
         {
-            descriptor.Permissions.Add(endpoint switch
-            {
-                "token" => Permissions.Endpoints.Token,
-                "revocation" => Permissions.Endpoints.Revocation,
-                "introspection" => Permissions.Endpoints.Introspection,
-                _ => throw new InvalidOperationException($"Unknown endpoint '{endpoint}'."),
-            });
+            descriptor.Permissions.Add(Permissions.Prefixes.Endpoint + endpoint);
         }
 
         foreach (var grantType in client.GrantTypes)

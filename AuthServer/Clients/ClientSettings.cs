@@ -26,23 +26,3 @@ public sealed class ClientSettings
     /// <summary>Scopes the client may ask for.</summary>
     public List<string> Scopes { get; set; } = [];
 }
-
-public static class ClientPermissions
-{
-    public static readonly string[] Endpoints = ["token", "revocation", "introspection"];
-    public static readonly string[] GrantTypes = ["password", "refresh_token", "client_credentials"];
-
-    /// <summary>Reads a client's permissions back into the settings shape the seeder writes.</summary>
-    public static ClientSettings ToSettings(IEnumerable<string> permissions, string type, string? displayName)
-    {
-        var list = permissions.ToList();
-        return new ClientSettings
-        {
-            Type = type,
-            DisplayName = displayName,
-            Endpoints = [.. Endpoints.Where(e => list.Contains(OpenIddict.Abstractions.OpenIddictConstants.Permissions.Prefixes.Endpoint + e))],
-            GrantTypes = [.. GrantTypes.Where(g => list.Contains(OpenIddict.Abstractions.OpenIddictConstants.Permissions.Prefixes.GrantType + g))],
-            Scopes = [.. ScopeCatalog.Names.Where(s => list.Contains(OpenIddict.Abstractions.OpenIddictConstants.Permissions.Prefixes.Scope + s))],
-        };
-    }
-}

@@ -12,9 +12,6 @@ internal sealed class ClientsValidation(IHostEnvironment environment) : IValidat
     public const string DevelopmentSecretPrefix = "dev-";
     private const int MinimumSecretLength = 32;
 
-    private static readonly HashSet<string> KnownEndpoints = ["token", "revocation", "introspection"];
-    private static readonly HashSet<string> KnownGrantTypes = ["password", "refresh_token", "client_credentials"];
-
     public ValidateOptionsResult Validate(string? name, Dictionary<string, ClientSettings> clients)
     {
         var failures = new List<string>();
@@ -26,9 +23,9 @@ internal sealed class ClientsValidation(IHostEnvironment environment) : IValidat
                 failures.Add($"{key}:Type must be 'confidential' or 'public'.");
             }
 
-            failures.AddRange(client.Endpoints.Where(e => !KnownEndpoints.Contains(e))
+            failures.AddRange(client.Endpoints.Where(e => !ClientPermissions.Endpoints.Contains(e))
                 .Select(e => $"{key}:Endpoints has an unknown endpoint '{e}'."));
-            failures.AddRange(client.GrantTypes.Where(g => !KnownGrantTypes.Contains(g))
+            failures.AddRange(client.GrantTypes.Where(g => !ClientPermissions.GrantTypes.Contains(g))
                 .Select(g => $"{key}:GrantTypes has an unknown grant type '{g}'."));
 
             if (client.Type == ClientSettings.Public)

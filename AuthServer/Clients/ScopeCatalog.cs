@@ -1,3 +1,4 @@
+using AuthRefresh.Shared;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthServer.Clients;
@@ -5,8 +6,8 @@ namespace AuthServer.Clients;
 /// <summary>The scopes AuthServer knows, and the audiences (resources) they grant.</summary>
 public static class ScopeCatalog
 {
-    public const string Notes = "notes";
-    public const string ResourceApiAudience = "resource-api";
+    public const string Notes = NotesContract.Scope;
+    public const string ResourceApiAudience = NotesContract.Audience;
 
     public static readonly IReadOnlyList<(string Name, string DisplayName, string[] Resources)> All =
     [

@@ -1,4 +1,4 @@
-using AuthServer.Options;
+using AuthRefresh.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +20,7 @@ public sealed class UsersSeed(
     /// The demo user alice has a fixed id (her tokens' <c>sub</c>), so that ResourceApi can seed
     /// her notes in Development without asking AuthServer.
     /// </summary>
-    public const string AliceId = "a11ce000-0000-4000-8000-000000000001";
+    public const string AliceId = DemoUsers.AliceId;
 
     public async Task SeedAsync()
     {

@@ -3,12 +3,10 @@ using AuthRefresh.Shared;
 using AuthServer.Accounts;
 using AuthServer.Data;
 using AuthServer.Hosting;
-using AuthServer.Options;
 using AuthServer.Telemetry;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -207,16 +205,3 @@ public static class TokenEndpoint
             }),
             [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }
-
-/// <summary>What the token endpoint needs, resolved per request.</summary>
-internal sealed record TokenServices(
-    UserManager<ApplicationUser> Users,
-    SignInManager<ApplicationUser> SignIn,
-    IPasswordHasher<ApplicationUser> PasswordHasher,
-    IOpenIddictApplicationManager Applications,
-    TokenIdentityFactory Identities,
-    IOptions<TokensOptions> Tokens,
-    TimeProvider Time,
-    PasswordHashingGate Hashing,
-    TokenRequestLimits Limits,
-    AuthServerMetrics Metrics);

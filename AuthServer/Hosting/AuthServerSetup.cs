@@ -3,15 +3,13 @@ using AuthServer.Accounts;
 using AuthServer.Admin;
 using AuthServer.Clients;
 using AuthServer.Data;
-using AuthServer.Data.Stores;
 using AuthServer.Endpoints;
+using AuthServer.Handlers;
 using AuthServer.Jobs;
 using AuthServer.Keys;
-using AuthServer.Options;
-using AuthServer.Telemetry;
+using AuthServer.Stores;
 using AuthServer.Tokens;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -28,7 +26,7 @@ public static class AuthServerSetup
     {
         var services = builder.Services;
 
-        services.AddValidatedOptions<TokensOptions>(TokensOptions.SectionName);
+        services.AddValidatedOptions<TokenSettings>(TokenSettings.SectionName);
         services.AddValidatedOptions<LockoutSettings>(LockoutSettings.SectionName);
         services.AddValidatedOptions<RateLimitSettings>(RateLimitSettings.SectionName);
         services.AddValidatedOptions<PasswordHashingSettings>(PasswordHashingSettings.SectionName);
@@ -40,9 +38,7 @@ public static class AuthServerSetup
         services.AddOptions<Dictionary<string, ClientSettings>>().BindConfiguration(ClientSettings.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Dictionary<string, ClientSettings>>, ClientsValidation>();
 
-        services.TryAddSingleton(TimeProvider.System);
-        builder.AddTelemetry();
-        builder.AddDatabase<ApplicationDbContext, PostgreSqlApplicationDbContext>(ConnectionStringName, options => options.UseOpenIddict());
+        builder.AddAuthRefreshDefaults<ApplicationDbContext, PostgreSqlApplicationDbContext>(ConnectionStringName, options => options.UseOpenIddict());
 
         builder.AddDatabaseKeyRing<ApplicationDbContext>("AuthRefresh.AuthServer");
 
@@ -60,7 +56,6 @@ public static class AuthServerSetup
         builder.AddJobs();
 
         services.AddTokenRateLimiting();
-        services.AddProblemDetails();
         services.AddExceptionHandler<MalformedRequestHandler>();
     }
 
@@ -89,8 +84,7 @@ public static class AuthServerSetup
                     .AllowClientCredentialsFlow();
 
                 server.RegisterScopes(ScopeCatalog.Names);
-                server.UseStoredTokens();
-                server.MeasureTokenRequests();
+                server.AddAuthRefreshHandlers();
 
                 // Signed, not encrypted: any JWT library can validate the access tokens from the
                 // JWKS (RFC 9068). Refresh tokens are reference tokens: the client holds a random
@@ -111,7 +105,7 @@ public static class AuthServerSetup
             });
 
         builder.Services.AddOptions<OpenIddictServerOptions>()
-            .Configure<IOptions<TokensOptions>, IOptions<ServerSettings>>((server, tokens, settings) =>
+            .Configure<IOptions<TokenSettings>, IOptions<ServerSettings>>((server, tokens, settings) =>
             {
                 server.AccessTokenLifetime = tokens.Value.AccessTokenLifetime;
                 server.RefreshTokenLifetime = tokens.Value.RefreshTokenIdleLifetime;

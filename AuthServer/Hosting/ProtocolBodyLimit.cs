@@ -1,4 +1,3 @@
-using AuthServer.Options;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using AuthServer.Accounts;
 using AuthServer.Endpoints;
-using AuthServer.Options;
 using AuthServer.Telemetry;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -78,79 +76,5 @@ internal static class RateLimitingSetup
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
         return new(TemporarilyUnavailable.WriteAsync(
             context.HttpContext, StatusCodes.Status429TooManyRequests, retryAfter, "Too many requests from this address", cancellationToken));
-    }
-}
-
-/// <summary>
-/// The answer to a request the server will not serve now: 429 (a limit) or 503 (no capacity),
-/// <c>Retry-After</c> in whole seconds, and an RFC 6749 §5.2-shaped <c>temporarily_unavailable</c>.
-/// </summary>
-internal sealed class TemporarilyUnavailable(int status, TimeSpan retryAfter, string reason) : IResult
-{
-    public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, status, retryAfter, reason, httpContext.RequestAborted);
-
-    public static Task WriteAsync(HttpContext context, int status, TimeSpan retryAfter, string reason, CancellationToken cancellationToken)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        var response = context.Response;
-        response.StatusCode = status;
-        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        response.Headers.CacheControl = "no-store";
-        return response.WriteAsJsonAsync(
-            new Dictionary<string, string>
-            {
-                [Parameters.Error] = Errors.TemporarilyUnavailable,
-                [Parameters.ErrorDescription] = $"{reason}; retry after {seconds.ToString(CultureInfo.InvariantCulture)} seconds.",
-            },
-            cancellationToken);
-    }
-}
-
-/// <summary>
-/// The token endpoint's limits per client and per username (<see cref="RateLimitSettings"/>),
-/// which need the parsed request: fixed windows, no queue.
-/// </summary>
-internal sealed class TokenRequestLimits : IDisposable
-{
-    private readonly IOptionsMonitor<RateLimitSettings> _settings;
-    private readonly PartitionedRateLimiter<string> _clients;
-    private readonly PartitionedRateLimiter<string> _users;
-
-    public TokenRequestLimits(IOptionsMonitor<RateLimitSettings> settings)
-    {
-        _settings = settings;
-        _clients = Create(s => s.PermitLimitPerClient);
-        _users = Create(s => s.PasswordAttemptsPerUser);
-    }
-
-    /// <summary>Null when the client may send one more request, else how long it must wait.</summary>
-    public TimeSpan? TryClient(string? clientId) => TryAcquire(_clients, clientId ?? "");
-
-    /// <summary>Null when the username may be tried once more, else how long to wait.</summary>
-    public TimeSpan? TryUser(string username) => TryAcquire(_users, username.Trim().ToUpperInvariant());
-
-    private TimeSpan? TryAcquire(PartitionedRateLimiter<string> limiter, string key)
-    {
-        if (!_settings.CurrentValue.Enabled)
-        {
-            return null;
-        }
-
-        using var lease = limiter.AttemptAcquire(key);
-        return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _settings.CurrentValue.Window;
-    }
-
-    private PartitionedRateLimiter<string> Create(Func<RateLimitSettings, int> permits) => PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits(_settings.CurrentValue),
-            Window = _settings.CurrentValue.Window,
-            QueueLimit = 0,
-        }));
-
-    public void Dispose()
-    {
-        _clients.Dispose();
-        _users.Dispose();
     }
 }

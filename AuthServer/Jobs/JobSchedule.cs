@@ -5,9 +5,6 @@ using Quartz;
 
 namespace AuthServer.Jobs;
 
-/// <summary>When a job runs: every <see cref="Interval"/>, the first time <see cref="FirstRunAfter"/> the schedule is made.</summary>
-internal sealed record JobTiming(JobKey Job, bool Enabled, TimeSpan Interval, TimeSpan FirstRunAfter);
-
 /// <summary>
 /// Puts the jobs' triggers in the scheduler's store at start, as a reconciliation rather than a
 /// reset: a trigger the store already has on the same interval is left as it is, so that a node

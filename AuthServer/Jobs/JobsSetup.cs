@@ -1,7 +1,6 @@
 using AuthRefresh.Shared;
 using AuthServer.Hosting;
 using AuthServer.Keys;
-using AuthServer.Options;
 using Quartz;
 
 namespace AuthServer.Jobs;

@@ -1,4 +1,3 @@
-using AuthServer.Options;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 

@@ -1,18 +1,5 @@
 namespace AuthServer.Keys;
 
-/// <summary>What a stored key is used for at a given time.</summary>
-public enum KeyRole
-{
-    /// <summary>Signs (or encrypts) new tokens: the newest key whose time has come.</summary>
-    Current,
-
-    /// <summary>Published and known for validation and decryption, not used yet.</summary>
-    Announced,
-
-    /// <summary>A newer key took over; kept for the tokens this one signed or encrypted.</summary>
-    Retired,
-}
-
 /// <summary>How the stored keys of one use are ordered and what each is for.</summary>
 public static class KeyRoles
 {
@@ -40,19 +27,4 @@ public static class KeyRoles
             .. retired.Select(k => (k, KeyRole.Retired)),
         ];
     }
-}
-
-/// <summary>What one run of the rotation job changed, as <c>use:id</c> of each key.</summary>
-public sealed class KeyRotation
-{
-    public List<string> Announced { get; } = [];
-
-    public List<string> Retired { get; } = [];
-
-    public List<string> Deleted { get; } = [];
-
-    public bool Changed => Announced.Count + Retired.Count + Deleted.Count > 0;
-
-    public override string ToString()
-        => $"announced [{string.Join(", ", Announced)}], retired [{string.Join(", ", Retired)}], deleted [{string.Join(", ", Deleted)}]";
 }

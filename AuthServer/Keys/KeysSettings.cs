@@ -10,7 +10,7 @@ public sealed class KeysSettings : IValidatableObject
 
     /// <summary>
     /// The algorithm access and identity tokens are signed with: <c>ES256</c> (ECDSA P-256, the
-    /// default: a signature costs about 1/20 of an RSA one, and it is as widely supported) or
+    /// default: a signature costs about a tenth of an RSA one, and it is as widely supported) or
     /// <c>RS256</c> (RSA 2048, for validators that know nothing else). Changing it makes a new
     /// current key at the next start; the old one stays published for the tokens it signed.
     /// </summary>

@@ -5,25 +5,6 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthServer.Telemetry;
 
-/// <summary>Why a sign-in with a password failed, as <c>authrefresh.login.failed</c> names it.</summary>
-public enum LoginFailure
-{
-    InvalidCredentials,
-    LockedOut,
-    RateLimited,
-    NotAllowed,
-}
-
-/// <summary>What became of a refresh token presented again after it was redeemed.</summary>
-public enum ReuseOutcome
-{
-    /// <summary>Within the reuse leeway: answered with the same successor (a retry or a race).</summary>
-    WithinLeeway,
-
-    /// <summary>After the leeway, or after its successor was used: the whole login was revoked.</summary>
-    LoginRevoked,
-}
-
 /// <summary>
 /// The meter <c>AuthRefresh.AuthServer</c>: what an operator counts and alerts on (the table in
 /// docs/OBSERVABILITY.md). Attribute values come from fixed lists, never from the request as

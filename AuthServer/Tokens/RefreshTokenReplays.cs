@@ -1,4 +1,5 @@
 using AuthServer.Admin;
+using AuthServer.Stores;
 using AuthServer.Telemetry;
 
 namespace AuthServer.Tokens;

@@ -1,3 +1,4 @@
+using AuthServer.Stores;
 using OpenIddict.Server;
 
 namespace AuthServer.Tokens;

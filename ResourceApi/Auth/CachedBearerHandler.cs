@@ -20,8 +20,8 @@ namespace ResourceApi.Auth;
 /// </summary>
 /// <remarks>
 /// Caching the outcome of the whole validation, not one step of it, skips OpenIddict's handler
-/// pipeline on a hit: that pipeline was 15 % of ResourceApi's CPU under load even with the
-/// signature check cached. The audience and issuer of a token string cannot change, and the
+/// pipeline on a hit, which costs a large share of ResourceApi's CPU under load even with the
+/// signature check cached (docs/PERFORMANCE.md). The audience and issuer of a token string cannot change, and the
 /// entry ends at the token's expiry, so a hit is what OpenIddict would have answered (in
 /// introspection mode: what it answered at most that long ago).
 /// </remarks>

@@ -5,9 +5,6 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace ResourceApi.Auth;
 
-public sealed record MeResponse(
-    string Subject, string? Name, string? Username, IReadOnlyList<string> Scopes, string? ClientId, DateTimeOffset? ExpiresAt);
-
 /// <summary><c>GET /api/me</c>: who the access token says the caller is.</summary>
 public static class MeApi
 {

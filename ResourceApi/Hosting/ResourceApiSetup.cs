@@ -6,10 +6,6 @@ using Scalar.AspNetCore;
 
 namespace ResourceApi.Hosting;
 
-/// <summary>How ResourceApi is composed: services, then the request pipeline and endpoints.</summary>
-/// <summary>What <c>GET /</c> answers: where the API is described and where its health is.</summary>
-public sealed record ApiIndex(string Name, string OpenApi, string? Reference, string Live, string Ready);
-
 public static class ResourceApiSetup
 {
     public const string ConnectionStringName = "ResourceApi";
@@ -18,9 +14,7 @@ public static class ResourceApiSetup
     {
         var services = builder.Services;
         services.AddValidatedOptions<DemoDataSettings>(DemoDataSettings.SectionName);
-        services.AddSingleton(TimeProvider.System);
-        builder.AddTelemetry();
-        if (builder.AddDatabase<NotesDbContext, PostgreSqlNotesDbContext>(ConnectionStringName) == DatabaseProvider.Sqlite)
+        if (builder.AddAuthRefreshDefaults<NotesDbContext, PostgreSqlNotesDbContext>(ConnectionStringName) == DatabaseProvider.Sqlite)
         {
             var connectionString = builder.GetSqliteConnectionString(ConnectionStringName);
             services.AddSingleton<INotesReader>(_ => new NotesReader(connectionString));
@@ -35,7 +29,6 @@ public static class ResourceApiSetup
         builder.AddTokenValidation();
 
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
-        services.AddProblemDetails();
 
         // Note: a malformed JSON body is the client's fault: 400 with a problem document, never a
         // developer exception page.

@@ -1,9 +1,11 @@
+using AuthRefresh.Shared;
+
 namespace ResourceApi.Notes;
 
 /// <summary>A note of one user: the owner is the <c>sub</c> of the access token that wrote it.</summary>
 public sealed class Note
 {
-    public const int MaxBodyLength = 10_000;
+    public const int MaxBodyLength = NotesContract.MaxBodyLength;
 
     public int Id { get; set; }
 

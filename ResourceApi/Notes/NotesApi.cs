@@ -3,17 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using ResourceApi.Auth;
-using ResourceApi.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace ResourceApi.Notes;
-
-public sealed record NoteRequest(string? Body);
-
-public sealed record NoteResponse(int Id, string Body, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-{
-    public static NoteResponse From(Note note) => new(note.Id, note.Body, note.CreatedAt, note.UpdatedAt);
-}
 
 /// <summary>
 /// <c>/api/notes</c>: the notes of the caller (the token's <c>sub</c>). Another user's note is

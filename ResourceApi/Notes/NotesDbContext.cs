@@ -27,6 +27,3 @@ public class NotesDbContext : DbContext
         });
     }
 }
-
-/// <summary><see cref="NotesDbContext"/> on PostgreSQL: the same model, its own migrations.</summary>
-public sealed class PostgreSqlNotesDbContext(DbContextOptions<PostgreSqlNotesDbContext> options) : NotesDbContext(options);

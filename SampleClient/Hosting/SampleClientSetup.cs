@@ -14,15 +14,12 @@ namespace SampleClient.Hosting;
 public static class SampleClientSetup
 {
     public const string ConnectionStringName = "SampleClient";
-    public const string SessionClaim = "session_id";
 
     public static void AddSampleClient(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddValidatedOptions<SampleClientSettings>(SampleClientSettings.SectionName);
-        services.AddSingleton(TimeProvider.System);
-        builder.AddTelemetry();
-        builder.AddDatabase<SampleClientDbContext, PostgreSqlSampleClientDbContext>(ConnectionStringName);
+        builder.AddAuthRefreshDefaults<SampleClientDbContext, PostgreSqlSampleClientDbContext>(ConnectionStringName);
 
         builder.AddDatabaseKeyRing<SampleClientDbContext>("AuthRefresh.SampleClient");
 
@@ -102,7 +99,7 @@ public static class SampleClientSetup
     /// <summary>A cookie whose session was signed out or ended elsewhere signs the browser out.</summary>
     private static async Task EndCookieOfForgottenSessionAsync(CookieValidatePrincipalContext context)
     {
-        var sessionId = context.Principal?.FindFirstValue(SessionClaim);
+        var sessionId = context.Principal?.FindFirstValue(SessionClaim.Type);
         var sessions = context.HttpContext.RequestServices.GetRequiredService<TokenSessionService>();
         if (sessionId is null || !await sessions.ExistsAsync(sessionId, context.HttpContext.RequestAborted))
         {

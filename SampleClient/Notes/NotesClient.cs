@@ -3,17 +3,6 @@ using System.Net.Http.Headers;
 
 namespace SampleClient.Notes;
 
-public sealed record Note(int Id, string Body, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-/// <summary>ResourceApi refused the access token (401): the session cannot go on.</summary>
-public sealed class ApiUnauthorizedException() : Exception("ResourceApi refused the access token.");
-
-/// <summary>The note asked for is not there (404): deleted meanwhile, in another tab or on another device.</summary>
-public sealed class NoteNotFoundException() : Exception("The note does not exist.");
-
-/// <summary>ResourceApi did not answer (unreachable, timed out) after the resilience pipeline's attempts, or answered with an error (a 5xx).</summary>
-public sealed class NotesUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Calls ResourceApi's <c>/api/notes</c> with the session's access token, through the standard
 /// resilience pipeline (<see cref="Hosting.SampleClientSetup"/>): each attempt has a timeout, and a

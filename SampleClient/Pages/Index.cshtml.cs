@@ -1,10 +1,10 @@
 using System.Security.Claims;
+using AuthRefresh.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using SampleClient.Hosting;
 using SampleClient.Notes;
 using SampleClient.Tokens;
 
@@ -60,7 +60,7 @@ public sealed class IndexModel(TokenSessionService sessions, NotesClient notes, 
 
     public async Task<IActionResult> OnPostAddNoteAsync([FromForm] string? body, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(body) || body.Length > 10_000)
+        if (string.IsNullOrWhiteSpace(body) || body.Length > NotesContract.MaxBodyLength)
         {
             return Back(NoteLength, error: true);
         }
@@ -89,7 +89,7 @@ public sealed class IndexModel(TokenSessionService sessions, NotesClient notes, 
     /// </summary>
     private async Task<(IActionResult? Ended, string? Problem)> RunAsync(Func<string, Task> call, CancellationToken cancellationToken)
     {
-        var sessionId = User.FindFirstValue(SampleClientSetup.SessionClaim)!;
+        var sessionId = User.FindFirstValue(SessionClaim.Type)!;
         try
         {
             Tokens = await sessions.GetAsync(sessionId, dataRequest: true, cancellationToken);

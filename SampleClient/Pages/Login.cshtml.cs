@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
-using SampleClient.Hosting;
 using SampleClient.Tokens;
 
 namespace SampleClient.Pages;
@@ -91,7 +90,7 @@ public sealed class LoginModel(TokenSessionService sessions, IOptions<SampleClie
             [
                 new Claim(ClaimTypes.NameIdentifier, session.Subject),
                 new Claim(ClaimTypes.Name, session.DisplayName ?? session.UserName),
-                new Claim(SampleClientSetup.SessionClaim, session.SessionId),
+                new Claim(SessionClaim.Type, session.SessionId),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme);
         await HttpContext.SignInAsync(

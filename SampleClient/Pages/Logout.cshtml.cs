@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SampleClient.Hosting;
 using SampleClient.Tokens;
 
 namespace SampleClient.Pages;
@@ -20,7 +19,7 @@ public sealed class LogoutModel(TokenSessionService sessions) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (User.FindFirstValue(SampleClientSetup.SessionClaim) is { } sessionId)
+        if (User.FindFirstValue(SessionClaim.Type) is { } sessionId)
         {
             await sessions.SignOutAsync(sessionId, cancellationToken);
         }
@@ -32,7 +31,7 @@ public sealed class LogoutModel(TokenSessionService sessions) : PageModel
     /// <summary>"Sign out everywhere": every session of this user in SampleClient, each login ended at AuthServer.</summary>
     public async Task<IActionResult> OnPostEverywhereAsync(CancellationToken cancellationToken)
     {
-        if (User.FindFirstValue(SampleClientSetup.SessionClaim) is { } sessionId)
+        if (User.FindFirstValue(SessionClaim.Type) is { } sessionId)
         {
             await sessions.SignOutEverywhereAsync(sessionId, cancellationToken);
         }

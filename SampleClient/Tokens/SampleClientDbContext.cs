@@ -35,6 +35,3 @@ public class SampleClientDbContext : DbContext, IDataProtectionKeyContext
         builder.Entity<Rotation>(rotation => rotation.Property(r => r.Reason).HasMaxLength(100));
     }
 }
-
-/// <summary><see cref="SampleClientDbContext"/> on PostgreSQL: the same model, its own migrations.</summary>
-public sealed class PostgreSqlSampleClientDbContext(DbContextOptions<PostgreSqlSampleClientDbContext> options) : SampleClientDbContext(options);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AuthRefresh.Shared;
 
 namespace SampleClient.Tokens;
 
@@ -23,7 +24,7 @@ public sealed class SampleClientSettings : IValidatableObject
     public string? ClientSecret { get; set; }
 
     /// <summary>The scopes asked for at login.</summary>
-    public List<string> Scopes { get; set; } = ["openid", "profile", "email", "roles", "offline_access", "notes"];
+    public List<string> Scopes { get; set; } = ["openid", "profile", "email", "roles", "offline_access", NotesContract.Scope];
 
     /// <summary>
     /// Demonstration mode, the original project's behaviour: refresh the tokens before every data

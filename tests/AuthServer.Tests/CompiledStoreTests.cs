@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using AuthRefresh.Testing;
 using AuthServer.Data;
-using AuthServer.Data.Stores;
+using AuthServer.Stores;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Net;
 using AuthRefresh.Testing;
 using AuthServer.Data;
+using AuthServer.Stores;
 using AuthServer.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

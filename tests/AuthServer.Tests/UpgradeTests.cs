@@ -1,5 +1,6 @@
 using System.Net;
 using AuthRefresh.Testing;
+using AuthServer.Handlers;
 using AuthServer.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
@@ -67,8 +68,8 @@ public sealed class UpgradeTests : IDisposable
     /// <summary>Puts OpenIddict's default token handlers back in place of this server's.</summary>
     private static void WithOpenIddictsOwnTokenHandlers(IServiceCollection services)
     {
-        var defaults = TokenStorageSetup.Replaced.Select(pair => pair.Default).ToList();
-        var own = TokenStorageSetup.Replaced.Select(pair => pair.Replacement).Concat(TokenStorageSetup.Added)
+        var defaults = ServerHandlers.Replaced.Select(pair => pair.Default).ToList();
+        var own = ServerHandlers.Replaced.Select(pair => pair.Replacement).Concat(ServerHandlers.Added)
             .OfType<OpenIddictServerHandlerDescriptor>()
             .Where(descriptor => descriptor != SkipIdentityTokenStorage.Descriptor)
             .Select(descriptor => descriptor.ServiceDescriptor.ServiceType)

@@ -99,11 +99,3 @@ public abstract class Site : IAsyncLifetime
         _authServerData.Dispose();
     }
 }
-
-/// <summary>Default settings: 5-minute access tokens, demonstration mode on.</summary>
-public sealed class StandardSite : Site;
-
-/// <summary>3-second access tokens, so that a test can wait for one to expire.</summary>
-public sealed class ShortTokenSite() : Site(
-    new() { ["Tokens:AccessTokenLifetime"] = "00:00:03" },
-    new() { ["SampleClient:RefreshMargin"] = "00:00:00" });

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -32,5 +31,3 @@ public sealed class ApiClient(HttpClient http)
         return new ApiResponse(response.StatusCode, response.Headers.WwwAuthenticate.ToString(), response.Headers.Location, raw, json);
     }
 }
-
-public sealed record ApiResponse(HttpStatusCode Status, string WwwAuthenticate, Uri? Location, string Raw, JsonElement Json);

@@ -20,17 +20,3 @@ public static class RepositoryPaths
         throw new InvalidOperationException("AuthRefresh.sln was not found above " + AppContext.BaseDirectory);
     }
 }
-
-public sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("authrefresh-").FullName;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(Path))
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-    }
-}

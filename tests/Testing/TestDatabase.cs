@@ -1,7 +1,4 @@
-using System.Reflection;
 using AuthRefresh.Bench.Servers;
-using Xunit;
-using Xunit.Sdk;
 
 namespace AuthRefresh.Testing;
 
@@ -28,35 +25,5 @@ public static class TestDatabase
             ["Database:Provider"] = PostgreSql,
             [$"ConnectionStrings:{name}"] = await server.CreateDatabaseAsync(name.ToLowerInvariant()),
         };
-    }
-}
-
-/// <summary>
-/// A theory's rows, one per database: SQLite always, PostgreSQL where it is installed (a skipped
-/// row with the reason where it is not). The row's value is <see cref="TestDatabase.Sqlite"/> or
-/// <see cref="TestDatabase.PostgreSql"/>.
-/// </summary>
-public sealed class PostgreSqlDataAttribute : DataAttribute
-{
-    public PostgreSqlDataAttribute()
-    {
-        if (PostgreSqlServer.BinDirectory is null)
-        {
-            Skip = PostgreSqlServer.NotInstalled;
-        }
-    }
-
-    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[TestDatabase.PostgreSql]];
-}
-
-/// <summary>A test that needs PostgreSQL: skipped with the reason where it is not installed.</summary>
-public sealed class PostgreSqlFactAttribute : FactAttribute
-{
-    public PostgreSqlFactAttribute()
-    {
-        if (PostgreSqlServer.BinDirectory is null)
-        {
-            Skip = PostgreSqlServer.NotInstalled;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using AuthRefresh.Bench.Load;
+using AuthRefresh.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -217,7 +218,7 @@ public static class BenchData
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWrite,
-            DefaultTimeout = 60,
+            DefaultTimeout = SqliteDatabase.LockWaitSeconds,
             Pooling = false,
         }.ToString());
         connection.Open();

@@ -2,16 +2,6 @@ using System.Diagnostics;
 
 namespace AuthRefresh.Bench.Load;
 
-/// <summary>How long and how hard to load; <paramref name="StopWhen"/> may end it earlier.</summary>
-public sealed record LoadSettings(int Concurrency, TimeSpan Duration, TimeSpan WarmUp, Func<bool>? StopWhen = null)
-{
-    /// <summary>Processes (by name) whose CPU time over the counted part of the run is reported per request.</summary>
-    public IReadOnlyDictionary<string, int> CpuOf { get; init; } = new Dictionary<string, int>();
-
-    /// <summary>Awaited once the workers are ready (signed in), before the run starts.</summary>
-    public Func<CancellationToken, Task>? Ready { get; init; }
-}
-
 /// <summary>
 /// Closed-loop load: <see cref="LoadSettings.Concurrency"/> workers each send a request, wait for
 /// the answer and send the next. Requests that start during the warm-up are not counted.
@@ -126,27 +116,5 @@ public static class LoadGenerator
         }
 
         return record;
-    }
-}
-
-/// <summary>One reading of the measured processes' CPU time and the machine's.</summary>
-internal sealed record CpuReading(Dictionary<string, CpuTime?> Processes, MachineTime? Machine)
-{
-    public static CpuReading None { get; } = new([], null);
-}
-
-/// <summary>What one worker saw: the latency of each counted request and its status.</summary>
-internal sealed class WorkerRecord
-{
-    public List<long> Latencies { get; } = new(capacity: 1 << 16);
-
-    public Dictionary<int, long> Statuses { get; } = [];
-
-    public List<string> Failures { get; } = [];
-
-    public void Add(long elapsedTicks, int status)
-    {
-        Latencies.Add(elapsedTicks);
-        Statuses[status] = Statuses.GetValueOrDefault(status) + 1;
     }
 }

@@ -2,44 +2,6 @@ using System.Globalization;
 
 namespace AuthRefresh.Bench.Load;
 
-/// <summary>CPU time a process has used so far, in seconds: in its own code, and in the kernel for it.</summary>
-public readonly record struct CpuTime(double User, double System)
-{
-    public static CpuTime operator -(CpuTime after, CpuTime before) => new(after.User - before.User, after.System - before.System);
-}
-
-/// <summary>What one process used of the machine during a run, per counted request, in µs of CPU.</summary>
-public sealed record CpuPerRequest(string Process, double UserUs, double SystemUs)
-{
-    public double TotalUs => UserUs + SystemUs;
-}
-
-/// <summary>
-/// The whole machine's CPU time so far, in clock ticks summed over its cores, from the first line of
-/// <c>/proc/stat</c>: busy (user, nice, system, interrupts), idle, waiting for I/O, and stolen (time
-/// the hypervisor gave this machine's virtual CPUs to others; no process is charged for it).
-/// </summary>
-public readonly record struct MachineTime(long Busy, long Idle, long IoWait, long Steal)
-{
-    public long Total => Busy + Idle + IoWait + Steal;
-
-    public static MachineTime operator -(MachineTime after, MachineTime before)
-        => new(after.Busy - before.Busy, after.Idle - before.Idle, after.IoWait - before.IoWait, after.Steal - before.Steal);
-}
-
-/// <summary>How the machine's time was spent during a run, in per cent of all its cores' time.</summary>
-public sealed record MachineShares(double IdlePercent, double IoWaitPercent, double StealPercent)
-{
-    /// <summary>The shares of the time between two readings; null when no time passed.</summary>
-    public static MachineShares? Between(MachineTime before, MachineTime after)
-    {
-        var used = after - before;
-        return used.Total <= 0
-            ? null
-            : new(100.0 * used.Idle / used.Total, 100.0 * used.IoWait / used.Total, 100.0 * used.Steal / used.Total);
-    }
-}
-
 /// <summary>CPU time of processes and threads, read from <c>/proc</c> (Linux).</summary>
 public static class ProcessCpu
 {

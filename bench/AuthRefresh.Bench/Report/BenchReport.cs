@@ -306,11 +306,3 @@ public sealed class BenchReport
     private static string Errors(LoadResult r)
         => r.ErrorCount == 0 ? "0" : string.Join(", ", r.Errors.Select(e => Invariant($"{e.Value}x{e.Key}")));
 }
-
-/// <summary>The hash rate of all cores measured just before and just after a password run.</summary>
-public readonly record struct HashRate(double Before, double After)
-{
-    public double Mean => (Before + After) / 2;
-
-    public override string ToString() => Invariant($"{Before:F1} / {After:F1}");
-}

@@ -8,10 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace AuthRefresh.Bench.Servers;
 
-/// <summary>One span as an OTLP exporter sent it: its service, trace, parent and attributes.</summary>
-public sealed record CollectedSpan(
-    string Service, string TraceId, string SpanId, string ParentSpanId, string Name, IReadOnlyDictionary<string, string> Attributes);
-
 /// <summary>
 /// A stand-in OpenTelemetry collector on 127.0.0.1: it accepts OTLP over HTTP with protobuf
 /// (<c>/v1/traces</c>, <c>/v1/metrics</c>, <c>/v1/logs</c>), as any collector would, keeps every

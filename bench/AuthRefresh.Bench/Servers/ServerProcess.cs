@@ -159,6 +159,3 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 }
-
-/// <summary>A process's memory, in MB.</summary>
-public sealed record MemoryStatus(double Resident, double Anonymous, double FileBacked, double Peak);

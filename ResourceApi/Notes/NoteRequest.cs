@@ -1,0 +1,3 @@
+namespace ResourceApi.Notes;
+
+public sealed record NoteRequest(string? Body);

@@ -1,0 +1,13 @@
+namespace AuthRefresh.Bench.Load;
+
+/// <summary>
+/// The ceiling of the api scenario on this machine: <c>GET /health</c> on ResourceApi, the same
+/// client, server and middleware, but no token to validate and no database to read.
+/// </summary>
+internal sealed class HttpScenario(BenchTarget target) : IScenario
+{
+    public string Name => Scenarios.Http;
+
+    public Task<IWorker> CreateWorkerAsync(int index, CancellationToken cancellationToken)
+        => Task.FromResult<IWorker>(new HttpGetConnection(new Uri(target.ResourceApi, "health"), bearerToken: null));
+}
