@@ -100,7 +100,8 @@ cat <<'INFO'
 AuthRefresh is running (Development):
   SampleClient  http://127.0.0.1:8000
   AuthServer    http://127.0.0.1:8001   (discovery: /.well-known/openid-configuration)
-  ResourceApi   http://127.0.0.1:8002
+  Admin area    http://127.0.0.1:8001/admin   (sign in as admin)
+  ResourceApi   http://127.0.0.1:8002   (API page: /scalar)
 Demo users: alice / Pass123$ (User), admin / Admin123$ (Admin)
 Press Ctrl+C to stop.
 INFO

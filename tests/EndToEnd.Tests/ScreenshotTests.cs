@@ -5,10 +5,9 @@ using static Microsoft.Playwright.Assertions;
 namespace EndToEnd.Tests;
 
 /// <summary>
-/// Takes the README's screenshots (login, home with tokens, after a rotation) into
+/// Takes screenshots of the main pages (login, home with tokens, after a rotation) into
 /// <c>artifacts/docs-screenshots</c>, beside the admin pages' (AdministrationTests), so that a
-/// reviewer can look at the main pages after a run; copy the README's to <c>docs/</c> when the
-/// pages change.
+/// reviewer can look at them after a run (docs/TESTING.md says how the docs' copies are taken).
 /// </summary>
 public sealed class ScreenshotTests(StandardSite site) : IClassFixture<StandardSite>
 {
