@@ -14,6 +14,9 @@ namespace AuthServer.Data;
 /// </summary>
 public class ApplicationDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
+    /// <summary>The connection string AuthServer's database is named by.</summary>
+    public const string ConnectionStringName = "AuthServer";
+
     public ApplicationDbContext(DbContextOptions<ApplicationDbContext> options)
         : base(options)
     {

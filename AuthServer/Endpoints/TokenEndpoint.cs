@@ -2,7 +2,7 @@ using System.Security.Claims;
 using AuthRefresh.Shared;
 using AuthServer.Accounts;
 using AuthServer.Data;
-using AuthServer.Hosting;
+using AuthServer.RateLimiting;
 using AuthServer.Telemetry;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;

@@ -1,6 +1,6 @@
 using AuthServer.Accounts;
 using AuthServer.Data;
-using AuthServer.Hosting;
+using AuthServer.RateLimiting;
 using AuthServer.Telemetry;
 using AuthServer.Tokens;
 using Microsoft.AspNetCore.Identity;

@@ -7,6 +7,7 @@ using AuthServer.Endpoints;
 using AuthServer.Handlers;
 using AuthServer.Jobs;
 using AuthServer.Keys;
+using AuthServer.RateLimiting;
 using AuthServer.Stores;
 using AuthServer.Tokens;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,6 @@ namespace AuthServer.Hosting;
 /// <summary>How AuthServer is composed: services, then the request pipeline and endpoints.</summary>
 public static class AuthServerSetup
 {
-    public const string ConnectionStringName = "AuthServer";
 
     public static void AddAuthServer(this IHostApplicationBuilder builder)
     {
@@ -38,7 +38,7 @@ public static class AuthServerSetup
         services.AddOptions<Dictionary<string, ClientSettings>>().BindConfiguration(ClientSettings.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Dictionary<string, ClientSettings>>, ClientsValidation>();
 
-        builder.AddAuthRefreshDefaults<ApplicationDbContext, PostgreSqlApplicationDbContext>(ConnectionStringName, options => options.UseOpenIddict());
+        builder.AddAuthRefreshDefaults<ApplicationDbContext, PostgreSqlApplicationDbContext>(ApplicationDbContext.ConnectionStringName, options => options.UseOpenIddict());
 
         builder.AddDatabaseKeyRing<ApplicationDbContext>("AuthRefresh.AuthServer");
 

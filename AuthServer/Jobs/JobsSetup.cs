@@ -1,5 +1,5 @@
 using AuthRefresh.Shared;
-using AuthServer.Hosting;
+using AuthServer.Data;
 using AuthServer.Keys;
 using Quartz;
 
@@ -23,7 +23,7 @@ internal static class JobsSetup
         var pruning = builder.Configuration.GetSection(PruningSettings.SectionName).Get<PruningSettings>() ?? new();
         var keys = builder.Configuration.GetSection(KeysSettings.SectionName).Get<KeysSettings>() ?? new();
         var clustered = builder.GetDatabaseProvider() == DatabaseProvider.PostgreSql;
-        var connectionString = clustered ? builder.GetPostgreSqlConnectionString(AuthServerSetup.ConnectionStringName) : null;
+        var connectionString = clustered ? builder.GetPostgreSqlConnectionString(ApplicationDbContext.ConnectionStringName) : null;
         builder.Services.AddScoped<TokenPruner>();
 
         // Note: an in-memory scheduler's name is unique per host (tests start several servers in

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AuthServer.Hosting;
+namespace AuthServer.RateLimiting;
 
 /// <summary>
 /// Rate limits of the token endpoint (fixed windows of <see cref="Window"/>): per client address,

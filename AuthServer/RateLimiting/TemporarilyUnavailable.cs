@@ -1,7 +1,7 @@
 using System.Globalization;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace AuthServer.Hosting;
+namespace AuthServer.RateLimiting;
 
 /// <summary>
 /// The answer to a request the server will not serve now: 429 (a limit) or 503 (no capacity),

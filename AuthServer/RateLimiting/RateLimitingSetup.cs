@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace AuthServer.Hosting;
+namespace AuthServer.RateLimiting;
 
 /// <summary>
 /// A fixed-window limit on the token endpoint, partitioned by client address (the per-client and

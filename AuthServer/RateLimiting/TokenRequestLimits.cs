@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace AuthServer.Hosting;
+namespace AuthServer.RateLimiting;
 
 /// <summary>
 /// The token endpoint's limits per client and per username (<see cref="RateLimitSettings"/>),
