@@ -1,13 +1,15 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace AuthRefresh.Shared;
 
 /// <summary>
 /// A span for each command EF Core sends to SQLite, with its SQL text (whose values are
-/// parameters, never exported) and no parameter value. On PostgreSQL, Npgsql's own spans do this.
+/// parameters, never exported) and no parameter value; <see cref="StartCommand"/> makes the same
+/// for a command sent on EF Core's connection by hand. On PostgreSQL, Npgsql's own spans do this.
 /// </summary>
 /// <remarks>
 /// An interceptor, not the OpenTelemetry EF Core instrumentation: that one listens to EF Core's
@@ -85,23 +87,37 @@ public sealed class DatabaseCommandSpans : DbCommandInterceptor
         return Task.CompletedTask;
     }
 
-    private T Start<T>(DbCommand command, T result)
+    /// <summary>
+    /// The span of a command sent on EF Core's connection but not through EF Core (plain
+    /// ADO.NET), which the interceptor does not see; the caller stops it when the command has run.
+    /// Null when nothing listens, and on PostgreSQL, where Npgsql makes the span itself.
+    /// </summary>
+    public static Activity? StartCommand(DbCommand command)
+        => command is SqliteCommand && Source.HasListeners() ? StartActivity(command.CommandText) : null;
+
+    /// <summary>Marks <paramref name="span"/> failed by <paramref name="exception"/>; false, so that it serves as an exception filter.</summary>
+    public static bool Failed(Activity? span, Exception exception)
     {
-        if (!Source.HasListeners())
+        span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        return false;
+    }
+
+    private static Activity? StartActivity(string text)
+    {
+        var activity = Source.StartActivity(Operation(text), ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
         {
-            return result;
+            activity.SetTag("db.system.name", "sqlite");
+            activity.SetTag("db.query.text", text);
         }
 
-        var text = command.CommandText;
-        var activity = Source.StartActivity(Operation(text), ActivityKind.Client);
-        if (activity is not null)
-        {
-            if (activity.IsAllDataRequested)
-            {
-                activity.SetTag("db.system.name", "sqlite");
-                activity.SetTag("db.query.text", text);
-            }
+        return activity;
+    }
 
+    private T Start<T>(DbCommand command, T result)
+    {
+        if (Source.HasListeners() && StartActivity(command.CommandText) is { } activity)
+        {
             _running.AddOrUpdate(command, activity);
         }
 

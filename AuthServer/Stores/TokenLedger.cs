@@ -113,7 +113,7 @@ internal sealed class TokenLedger(ApplicationDbContext db)
         table.Add(command, "Status", Statuses.Revoked);
         table.Add(command, "ConcurrencyToken", NewConcurrencyToken());
         table.Add(command, key, value);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await NonQueryAsync(command, cancellationToken);
     }
 
     private async Task<SaveOutcome> RedeemAsync(StoredToken presented, DateTimeOffset now, TimeSpan? leeway, CancellationToken cancellationToken)
@@ -126,7 +126,7 @@ internal sealed class TokenLedger(ApplicationDbContext db)
             await using var command = Command(
                 $"SELECT {a["Status"]} FROM {a.Name} WHERE {a["Id"]} = {a.Placeholder("Id")}{Tables.LockForShare}");
             a.Add(command, "Id", authorizationId);
-            if (await command.ExecuteScalarAsync(cancellationToken) as string != Statuses.Valid)
+            if (await ScalarAsync(command, cancellationToken) as string != Statuses.Valid)
             {
                 return SaveOutcome.NoLongerValid;
             }
@@ -142,7 +142,7 @@ internal sealed class TokenLedger(ApplicationDbContext db)
             t.Add(command, "ConcurrencyToken", NewConcurrencyToken());
             t.Add(command, "Id", presented.Id);
             t.Add(command, "Status", Statuses.Valid, name: "Expected");
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+            if (await NonQueryAsync(command, cancellationToken) == 1)
             {
                 return SaveOutcome.Saved;
             }
@@ -179,7 +179,7 @@ internal sealed class TokenLedger(ApplicationDbContext db)
         a.Add(command, "Status", Statuses.Valid);
         a.Add(command, "Subject", authorization.Subject);
         a.Add(command, "Type", AuthorizationTypes.AdHoc);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await NonQueryAsync(command, cancellationToken);
     }
 
     /// <summary>Inserts a token entry; one that <see cref="NewToken.MayExist"/> is left as it is if it does.</summary>
@@ -204,7 +204,7 @@ internal sealed class TokenLedger(ApplicationDbContext db)
         t.Add(command, "Status", Statuses.Valid);
         t.Add(command, "Subject", token.Subject);
         t.Add(command, "Type", token.Type);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await NonQueryAsync(command, cancellationToken) == 1;
     }
 
     private async Task<string?> StatusByReferenceIdAsync(string referenceId, CancellationToken cancellationToken)
@@ -212,7 +212,7 @@ internal sealed class TokenLedger(ApplicationDbContext db)
         var t = Tables.Tokens;
         await using var command = Command($"SELECT {t["Status"]} FROM {t.Name} WHERE {t["ReferenceId"]} = {t.Placeholder("ReferenceId")}");
         t.Add(command, "ReferenceId", referenceId);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
+        return await ScalarAsync(command, cancellationToken) as string;
     }
 
     private async Task<StoredToken?> FindAsync(string key, string value, CancellationToken cancellationToken)
@@ -225,7 +225,7 @@ internal sealed class TokenLedger(ApplicationDbContext db)
             $"t.{t["Subject"]}, t.{t["CreationDate"]}, t.{t["ExpirationDate"]}, t.{t["RedemptionDate"]}, t.{t["ReferenceId"]}, t.{t["Payload"]} " +
             $"FROM {t.Name} AS t LEFT JOIN {a.Name} AS a ON a.{a["Id"]} = t.{t["AuthorizationId"]} WHERE t.{t[key]} = {t.Placeholder(key)}");
         t.Add(command, key, value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ReaderAsync(command, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
@@ -257,6 +257,29 @@ internal sealed class TokenLedger(ApplicationDbContext db)
     // Note: the connection stays open for the rest of the request, so that this request's later
     // queries (EF Core's too) do not open it again.
     private Task OpenAsync(CancellationToken cancellationToken) => db.Database.OpenConnectionAsync(cancellationToken);
+
+    // Note: these commands bypass EF Core's interceptors, so each gets its database span here.
+    private static Task<int> NonQueryAsync(DbCommand command, CancellationToken cancellationToken)
+        => RunAsync(command, static (c, token) => c.ExecuteNonQueryAsync(token), cancellationToken);
+
+    private static Task<object?> ScalarAsync(DbCommand command, CancellationToken cancellationToken)
+        => RunAsync(command, static (c, token) => c.ExecuteScalarAsync(token), cancellationToken);
+
+    private static Task<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken)
+        => RunAsync(command, static (c, token) => c.ExecuteReaderAsync(token), cancellationToken);
+
+    private static async Task<T> RunAsync<T>(DbCommand command, Func<DbCommand, CancellationToken, Task<T>> execute, CancellationToken cancellationToken)
+    {
+        using var span = DatabaseCommandSpans.StartCommand(command);
+        try
+        {
+            return await execute(command, cancellationToken);
+        }
+        catch (Exception exception) when (DatabaseCommandSpans.Failed(span, exception))
+        {
+            throw;
+        }
+    }
 
     private DbCommand Command(string text)
     {

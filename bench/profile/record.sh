@@ -20,7 +20,8 @@ until grep -q "JIT was idle\|still busy" "$out/bench.log" 2>/dev/null; do
   sleep 1
 done
 sleep 8
-pid=$(pgrep -f "AuthServer.dll" | head -1)
+# Note: the benchmark's own AuthServer (Release), not one that ./run.sh or a test left running.
+pid=$(pgrep -f "AuthServer/bin/Release/net10.0/AuthServer.dll" | head -1)
 perf record -F 1999 -g -p "$pid" -o "$out/perf.data" -- sleep "$secs" >/dev/null 2>&1
 wait $bench || true
 perf script -i "$out/perf.data" -F comm,tid,ip,sym,dso 2>/dev/null > "$out/perf.txt"

@@ -85,6 +85,16 @@ public sealed class TelemetryTests
         Assert.Equal("sqlite", query.GetTagItem("db.system.name"));
         Assert.Contains(query.DisplayName, new[] { "SELECT", "INSERT", "UPDATE", "DELETE" });
 
+        // A refresh's own write, sent by the token ledger beside EF Core, has its span too: the
+        // conditional redemption, as SQL with parameters.
+        var refreshSpans = telemetry.Spans.Where(span =>
+            span.Kind == ActivityKind.Server && (string?)span.GetTagItem("authrefresh.grant_type") == "refresh_token" &&
+            (string?)span.GetTagItem("authrefresh.outcome") == "success").ToList();
+        Assert.Equal(2, refreshSpans.Count);
+        Assert.All(refreshSpans, refresh => Assert.Contains(telemetry.Spans, span =>
+            span.Source.Name == DatabaseCommandSpans.SourceName && span.TraceId == refresh.TraceId && span.DisplayName == "UPDATE" &&
+            ((string?)span.GetTagItem("db.query.text"))?.Contains("RedemptionDate", StringComparison.Ordinal) == true));
+
         // The replay's warning is exported with the trace of its request.
         var replayLog = telemetry.Logs.Single(record => record.EventId.Id == 7001);
         Assert.Equal(replaySpan.TraceId, replayLog.TraceId);
