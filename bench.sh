@@ -2,7 +2,7 @@
 # The benchmark: builds the solution in Release, then runs the load generator (bench/), which starts
 # AuthServer and ResourceApi itself (Benchmark environment: Production's settings, plain HTTP on
 # 127.0.0.1, fresh SQLite files), loads them and stops them.
-#   ./bench.sh                 everything docs/PERFORMANCE.md quotes (about 25 minutes)
+#   ./bench.sh                 everything docs/PERFORMANCE.md quotes (about half an hour)
 #   ./bench.sh refresh --concurrency 16,64 --duration 10 --runs 3
 #   ./bench.sh --help
 set -euo pipefail

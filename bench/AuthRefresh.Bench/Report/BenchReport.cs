@@ -108,7 +108,7 @@ public sealed class BenchReport
                 break;
             case Scenarios.Http:
                 _httpCeilings[median.Concurrency] = median.RequestsPerSecond;
-                _markdown.AppendLine(Invariant($"The api scenario's ceiling on this machine: the same client, server and middleware answering `GET /health`, with no token to validate and no database to read. At the api target of {ApiTargetRps:N0} req/s the machine has {1_000_000 / ApiTargetRps:F1} µs (both cores, client included) per request; this round trip alone takes {1_000_000 / median.RequestsPerSecond:F1} µs of it, leaving {1_000_000 / ApiTargetRps - (1_000_000 / median.RequestsPerSecond):F1} µs to validate the token, read the notes and write them as JSON.")).AppendLine();
+                _markdown.AppendLine(Invariant($"The api scenario's ceiling on this machine: the same client, server and middleware answering `GET /health/live`, with no token to validate and no database to read. At the api target of {ApiTargetRps:N0} req/s the machine has {1_000_000 / ApiTargetRps:F1} µs (both cores, client included) per request; this round trip alone takes {1_000_000 / median.RequestsPerSecond:F1} µs of it, leaving {1_000_000 / ApiTargetRps - (1_000_000 / median.RequestsPerSecond):F1} µs to validate the token, read the notes and write them as JSON.")).AppendLine();
                 break;
             case Scenarios.Api:
                 var ceiling = _httpCeilings.TryGetValue(median.Concurrency, out var http)

@@ -11,7 +11,7 @@ public sealed record BenchOptions
                       storm, the sweep, growth and memory: what docs/PERFORMANCE.md quotes
           limits      the micro-benchmarks and the ceilings they imply
           password | refresh | http | api
-                      one scenario, at each --concurrency, --runs times; http is GET /health on
+                      one scenario, at each --concurrency, --runs times; http is GET /health/live on
                       ResourceApi (no token, no database): the api scenario's ceiling
           password-storm
                       refresh at 16 clients while password grants arrive at 4x the hash ceiling
