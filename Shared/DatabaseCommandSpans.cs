@@ -139,7 +139,7 @@ public sealed class DatabaseCommandSpans : DbCommandInterceptor
     {
         if (_running.TryGetValue(command, out var activity))
         {
-            activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            Failed(activity, exception);
             Stop(command, 0);
         }
     }

@@ -13,7 +13,8 @@ namespace AuthServer.Stores;
 /// Reads and writes OpenIddict's token and authorization entries in plain SQL over the request's
 /// EF Core connection: the lookups and the one write transaction of every grant. EF Core's change
 /// tracking and <c>SaveChanges</c> cost more than the statements themselves (figures in
-/// docs/PERFORMANCE.md), and a redemption must be a conditional write, which <c>SaveChanges</c> can only express as an exception.
+/// docs/PERFORMANCE.md), and a redemption must be a conditional write, which <c>SaveChanges</c>
+/// can only express as an exception.
 /// </summary>
 /// <remarks>
 /// The rows are the ones OpenIddict's EF Core stores read and write (<see cref="TokenTables"/>),

@@ -21,9 +21,9 @@ namespace ResourceApi.Auth;
 /// <remarks>
 /// Caching the outcome of the whole validation, not one step of it, skips OpenIddict's handler
 /// pipeline on a hit, which costs a large share of ResourceApi's CPU under load even with the
-/// signature check cached (docs/PERFORMANCE.md). The audience and issuer of a token string cannot change, and the
-/// entry ends at the token's expiry, so a hit is what OpenIddict would have answered (in
-/// introspection mode: what it answered at most that long ago).
+/// signature check cached (docs/PERFORMANCE.md). The audience and issuer of a token string cannot
+/// change, and the entry ends at the token's expiry, so a hit is what OpenIddict would have
+/// answered (in introspection mode: what it answered at most that long ago).
 /// </remarks>
 internal sealed class CachedBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,

@@ -14,8 +14,8 @@ namespace ResourceApi.Auth;
 /// Note: the middleware calls each request handler scheme before anything else, so OpenIddict set
 /// up a transaction and resolved the request's URIs for every call, a token answered from the
 /// cache included, for nothing on a hit. Starting it only when needed is a measurable share of
-/// ResourceApi's CPU per call under load (docs/PERFORMANCE.md). Its validation handles no request at this stage (it has
-/// no endpoints), so starting it later changes no answer.
+/// ResourceApi's CPU per call under load (docs/PERFORMANCE.md). Its validation handles no request
+/// at this stage (it has no endpoints), so starting it later changes no answer.
 /// </remarks>
 internal sealed class DeferredValidationSchemes(IOptions<AuthenticationOptions> options) : AuthenticationSchemeProvider(options)
 {
