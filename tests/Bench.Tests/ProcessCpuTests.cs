@@ -64,7 +64,20 @@ public sealed class ProcessCpuTests
             CpuOf = new Dictionary<string, int> { ["this process"] = Environment.ProcessId },
         };
 
-        var result = await LoadGenerator.RunAsync(new SpinScenario(), spin);
+        // Note: each spinning worker holds a pool thread for the whole run. Right after the test
+        // host starts, the pool may have no thread free for the second one and add it only after
+        // its injection delay, leaving a core idle for part of the window; so both get a thread.
+        ThreadPool.GetMinThreads(out var workerThreads, out var completionThreads);
+        ThreadPool.SetMinThreads(workerThreads + spin.Concurrency, completionThreads);
+        LoadResult result;
+        try
+        {
+            result = await LoadGenerator.RunAsync(new SpinScenario(), spin);
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workerThreads, completionThreads);
+        }
 
         var cpu = Assert.Single(result.Cpu);
         var machineUsPerRequest = Environment.ProcessorCount * result.DurationSeconds * 1e6 / result.Requests;
