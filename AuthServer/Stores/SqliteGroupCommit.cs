@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using AuthRefresh.Shared;
+using AuthServer.Telemetry;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthServer.Stores;
+
+/// <summary>
+/// Commits the token writes of concurrent grants on SQLite together: one transaction and one
+/// durable commit for all the grants waiting when the previous commit ended, each behind a
+/// savepoint of its own, so that a grant whose writes are not kept (or fail) leaves the others'
+/// in place. No grant waits for company: the first one in an idle queue is committed alone.
+/// </summary>
+/// <remarks>
+/// SQLite has one writer, and a refresh's commit is mostly fixed cost: the fsync, the WAL frames of
+/// the pages it touched, the statements' compilation, the page cache a pooled connection finds stale
+/// because others wrote since (docs/PERFORMANCE.md). Here one long-lived connection writes, so its
+/// statements stay compiled and its pages cached, and a batch shares the commit. A grant's task
+/// completes only after the commit is durable, so an answer sent is never undone by a crash.
+/// </remarks>
+internal sealed class SqliteGroupCommit(AuthServerMetrics metrics) : IAsyncDisposable
+{
+    // Note: a bound on a transaction's size, so that one commit never holds the lock for long.
+    private const int MostGrantsPerCommit = 64;
+
+    private readonly Channel<GroupCommitWork> _queue = Channel.CreateUnbounded<GroupCommitWork>();
+    private readonly Lock _starting = new();
+    private Task? _writer;
+
+    /// <summary>The grants waiting for their commit (for tests).</summary>
+    internal int Waiting => _queue.Reader.Count;
+
+    /// <summary>The transactions committed so far (for tests).</summary>
+    internal int Commits => Volatile.Read(ref _commits);
+
+    private int _commits;
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in the next commit on <paramref name="context"/>'s SQLite
+    /// database, and returns its result once that commit is durable. Its writes are kept if
+    /// <paramref name="keep"/> says so, and undone, alone, if not or if it throws.
+    /// </summary>
+    public Task<T> RunAsync<T>(
+        DbContext context, Func<GroupCommitSession, CancellationToken, Task<T>> write, Func<T, bool> keep, CancellationToken cancellationToken)
+    {
+        Start(context);
+        var work = new GroupCommitWork<T>(write, keep, cancellationToken);
+        if (!_queue.Writer.TryWrite(work))
+        {
+            throw new ObjectDisposedException(nameof(SqliteGroupCommit));
+        }
+
+        return work.Task;
+    }
+
+    private void Start(DbContext context)
+    {
+        if (Volatile.Read(ref _writer) is not null)
+        {
+            return;
+        }
+
+        lock (_starting)
+        {
+            _writer ??= Task.Run(() => WriteAsync(
+                context.Database.GetConnectionString()!,
+                SqliteWriteGate.Of(context) ?? throw new InvalidOperationException("The context has no SQLite write gate.")));
+        }
+    }
+
+    private async Task WriteAsync(string connectionString, SqliteWriteGate gate)
+    {
+        GroupCommitSession? session = null;
+        var batch = new List<GroupCommitWork>(MostGrantsPerCommit);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync())
+            {
+                // Note: the turn first, then the queue: the grants that came while this waited for
+                // the lock join this commit.
+                using var turn = await gate.EnterAsync(CancellationToken.None);
+                while (batch.Count < MostGrantsPerCommit && _queue.Reader.TryRead(out var work))
+                {
+                    batch.Add(work);
+                }
+
+                try
+                {
+                    session ??= await GroupCommitSession.OpenAsync(connectionString);
+                    await CommitAsync(session, batch);
+                }
+                catch (Exception exception)
+                {
+                    // The transaction failed as a whole (the lock, the disk): every grant in it
+                    // fails, and the next one starts on a new connection.
+                    foreach (var work in batch)
+                    {
+                        work.Fail(exception);
+                    }
+
+                    session?.Dispose();
+                    session = null;
+                }
+
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            session?.Dispose();
+        }
+    }
+
+    private async Task CommitAsync(GroupCommitSession session, List<GroupCommitWork> batch)
+    {
+        session.Begin();
+        var outer = Activity.Current;
+        foreach (var work in batch)
+        {
+            // Note: the grant's database spans belong to its own request's trace.
+            Activity.Current = work.Parent;
+            session.Savepoint();
+            try
+            {
+                if (await work.RunAsync(session))
+                {
+                    session.Release();
+                }
+                else
+                {
+                    session.RollbackToSavepoint();
+                }
+            }
+            catch (Exception exception)
+            {
+                session.RollbackToSavepoint();
+                work.Fail(exception);
+            }
+            finally
+            {
+                Activity.Current = outer;
+            }
+        }
+
+        session.Commit();
+        Interlocked.Increment(ref _commits);
+        metrics.TokenWritesCommitted(batch.Count);
+        foreach (var work in batch)
+        {
+            work.Complete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is { } writer)
+        {
+            await writer;
+        }
+    }
+}
