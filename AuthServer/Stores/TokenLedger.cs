@@ -20,11 +20,8 @@ namespace AuthServer.Stores;
 /// The rows are the ones OpenIddict's EF Core stores read and write (<see cref="TokenTables"/>),
 /// so OpenIddict's managers, the admin pages and the pruning job work on them unchanged.
 /// </remarks>
-internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit groupCommit)
+internal sealed class TokenLedger(ApplicationDbContext db)
 {
-    // The group commit's connection while this ledger writes on it (SQLite), else none: EF Core's.
-    private GroupCommitSession? _session;
-
     private TokenTables Tables => TokenTables.For(db);
 
     public Task<StoredToken?> FindByReferenceIdAsync(string referenceId, CancellationToken cancellationToken)
@@ -40,44 +37,17 @@ internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit gro
     /// </summary>
     public async Task<SaveOutcome> SaveAsync(TokenWrites writes, DateTimeOffset now, TimeSpan? leeway, CancellationToken cancellationToken)
     {
-        if (db.Database.IsSqlite())
-        {
-            return await groupCommit.RunAsync(db, async (session, token) =>
-            {
-                _session = session;
-                try
-                {
-                    return await WriteAsync(writes, now, leeway, token);
-                }
-                finally
-                {
-                    _session = null;
-                }
-            }, IsKept, cancellationToken);
-        }
-
         await OpenAsync(cancellationToken);
+        using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var outcome = await WriteAsync(writes, now, leeway, cancellationToken);
-        if (IsKept(outcome))
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
 
-        return outcome; // if not kept, the transaction is rolled back: nothing of this request is stored
-    }
-
-    private static bool IsKept(SaveOutcome outcome) => outcome is not (SaveOutcome.Replayed or SaveOutcome.NoLongerValid);
-
-    private async Task<SaveOutcome> WriteAsync(TokenWrites writes, DateTimeOffset now, TimeSpan? leeway, CancellationToken cancellationToken)
-    {
         var outcome = SaveOutcome.Saved;
         if (writes.Redeeming is { } presented)
         {
             outcome = await RedeemAsync(presented, now, leeway, cancellationToken);
-            if (!IsKept(outcome))
+            if (outcome is SaveOutcome.Replayed or SaveOutcome.NoLongerValid)
             {
-                return outcome;
+                return outcome; // the transaction is rolled back: nothing of this request is stored
             }
         }
 
@@ -97,6 +67,7 @@ internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit gro
             }
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return outcome;
     }
 
@@ -311,16 +282,11 @@ internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit gro
         }
     }
 
-    private LeasedCommand Command(string text)
+    private DbCommand Command(string text)
     {
-        if (_session is { } session)
-        {
-            return session.Command(text);
-        }
-
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = text;
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        return new LeasedCommand(command, owned: true);
+        return command;
     }
 }
