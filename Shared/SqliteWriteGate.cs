@@ -18,7 +18,7 @@ namespace AuthRefresh.Shared;
 /// most requests that write wait a multiple of 150 ms. A queue in the process hands the lock from
 /// one writer to the next without sleeping. <c>PRAGMA busy_timeout</c> (set on every connection)
 /// makes SQLite itself wait for the other writers: other processes, such as the admin commands,
-/// and explicit transactions that do not take their turn with <see cref="EnterAsync"/>.
+/// and explicit transactions that do not take their turn with <see cref="EnterAsync(DbContext, CancellationToken)"/>.
 /// </remarks>
 public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInterceptor
 {
@@ -36,20 +36,22 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInter
     /// and holds it until the result is disposed. A context without a gate (not SQLite) gets its
     /// turn at once: the database orders its writers itself.
     /// </summary>
-    public static async ValueTask<Turn> EnterAsync(DbContext context, CancellationToken cancellationToken)
-    {
-        var gate = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?
-            .Interceptors?.OfType<SqliteWriteGate>().FirstOrDefault();
-        if (gate is null)
-        {
-            return default;
-        }
+    public static ValueTask<Turn> EnterAsync(DbContext context, CancellationToken cancellationToken)
+        => Of(context) is { } gate ? gate.EnterAsync(cancellationToken) : default;
 
-        await gate._gate.WaitAsync(cancellationToken);
-        return new Turn(gate._gate);
+    /// <summary>The gate of <paramref name="context"/>'s database; none if it is not SQLite.</summary>
+    public static SqliteWriteGate? Of(DbContext context)
+        => context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?
+            .Interceptors?.OfType<SqliteWriteGate>().FirstOrDefault();
+
+    /// <summary>Waits for the turn of a write transaction, held until the result is disposed.</summary>
+    public async ValueTask<Turn> EnterAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        return new Turn(_gate);
     }
 
-    /// <summary>A held turn of <see cref="EnterAsync"/>; disposing it lets the next writer in.</summary>
+    /// <summary>A held turn of <see cref="EnterAsync(DbContext, CancellationToken)"/>; disposing it lets the next writer in.</summary>
     public readonly struct Turn(SemaphoreSlim? gate) : IDisposable
     {
         public void Dispose() => gate?.Release();
@@ -68,7 +70,8 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInter
         return Task.CompletedTask;
     }
 
-    private static readonly string BusyTimeout = $"PRAGMA busy_timeout = {SqliteDatabase.LockWaitSeconds * 1000};";
+    /// <summary>The statement that makes a connection wait for the write lock (<see cref="SqliteDatabase.LockWaitSeconds"/>).</summary>
+    public static readonly string BusyTimeout = $"PRAGMA busy_timeout = {SqliteDatabase.LockWaitSeconds * 1000};";
 
     private void SetBusyTimeout(DbConnection connection)
     {

@@ -51,6 +51,7 @@ internal static class ServerHandlers
         }
 
         server.Services.AddScoped<TokenLedger>();
+        server.Services.AddSingleton<SqliteGroupCommit>();
         server.Services.AddScoped<TokenWrites>();
         server.Services.AddScoped<RefreshTokenReplays>();
         server.Services.AddSingleton<RefreshTokenFormat>();

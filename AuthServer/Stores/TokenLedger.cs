@@ -20,8 +20,11 @@ namespace AuthServer.Stores;
 /// The rows are the ones OpenIddict's EF Core stores read and write (<see cref="TokenTables"/>),
 /// so OpenIddict's managers, the admin pages and the pruning job work on them unchanged.
 /// </remarks>
-internal sealed class TokenLedger(ApplicationDbContext db)
+internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit groupCommit)
 {
+    // The group commit's connection while this ledger writes on it (SQLite), else none: EF Core's.
+    private GroupCommitSession? _session;
+
     private TokenTables Tables => TokenTables.For(db);
 
     public Task<StoredToken?> FindByReferenceIdAsync(string referenceId, CancellationToken cancellationToken)
@@ -37,17 +40,44 @@ internal sealed class TokenLedger(ApplicationDbContext db)
     /// </summary>
     public async Task<SaveOutcome> SaveAsync(TokenWrites writes, DateTimeOffset now, TimeSpan? leeway, CancellationToken cancellationToken)
     {
-        await OpenAsync(cancellationToken);
-        using var turn = await SqliteWriteGate.EnterAsync(db, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (Tables.IsSqlite)
+        {
+            return await groupCommit.RunAsync(db, async (session, token) =>
+            {
+                _session = session;
+                try
+                {
+                    return await WriteAsync(writes, now, leeway, token);
+                }
+                finally
+                {
+                    _session = null;
+                }
+            }, IsKept, cancellationToken);
+        }
 
+        await OpenAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var outcome = await WriteAsync(writes, now, leeway, cancellationToken);
+        if (IsKept(outcome))
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return outcome; // if not kept, the transaction is rolled back: nothing of this request is stored
+    }
+
+    private static bool IsKept(SaveOutcome outcome) => outcome is not (SaveOutcome.Replayed or SaveOutcome.NoLongerValid);
+
+    private async Task<SaveOutcome> WriteAsync(TokenWrites writes, DateTimeOffset now, TimeSpan? leeway, CancellationToken cancellationToken)
+    {
         var outcome = SaveOutcome.Saved;
         if (writes.Redeeming is { } presented)
         {
             outcome = await RedeemAsync(presented, now, leeway, cancellationToken);
-            if (outcome is SaveOutcome.Replayed or SaveOutcome.NoLongerValid)
+            if (!IsKept(outcome))
             {
-                return outcome; // the transaction is rolled back: nothing of this request is stored
+                return outcome;
             }
         }
 
@@ -67,7 +97,6 @@ internal sealed class TokenLedger(ApplicationDbContext db)
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return outcome;
     }
 
@@ -282,11 +311,16 @@ internal sealed class TokenLedger(ApplicationDbContext db)
         }
     }
 
-    private DbCommand Command(string text)
+    private LeasedCommand Command(string text)
     {
+        if (_session is { } session)
+        {
+            return session.Command(text);
+        }
+
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = text;
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        return command;
+        return new LeasedCommand(command, owned: true);
     }
 }

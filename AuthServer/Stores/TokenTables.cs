@@ -27,8 +27,12 @@ internal sealed class TokenTables
         // shared lock, so that a revocation of the login waits for a redemption under way, and a
         // redemption that comes after it sees it. SQLite has one writer: the transaction's own
         // read is enough.
+        IsSqlite = sqlite;
         LockForShare = sqlite ? "" : " FOR SHARE";
     }
+
+    /// <summary>Whether the model is SQLite's (<c>Database.IsSqlite()</c> costs a service lookup per call).</summary>
+    public bool IsSqlite { get; }
 
     public Table Tokens { get; }
 

@@ -26,6 +26,7 @@ public sealed class AuthServerMetrics
     private readonly Counter<long> _reuse;
     private readonly Counter<long> _loginFailed;
     private readonly Histogram<double> _duration;
+    private readonly Histogram<int> _commitGrants;
 
     public AuthServerMetrics(IMeterFactory meters, ClientCache clients)
     {
@@ -37,6 +38,8 @@ public sealed class AuthServerMetrics
         _loginFailed = meter.CreateCounter<long>("authrefresh.login.failed", "{attempt}", "Failed sign-ins with a password (token endpoint and sign-in page).");
         _duration = meter.CreateHistogram("authrefresh.token_request.duration", "s", "Time the token endpoint took, from the request read to the answer.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        _commitGrants = meter.CreateHistogram("authrefresh.token_store.commit.grants", "{grant}", "Grants whose token writes one SQLite commit carried.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
     }
 
     public void TokenIssued(string grantType, string clientId, string tokenType)
@@ -47,6 +50,8 @@ public sealed class AuthServerMetrics
 
     public void TokenRequestCompleted(string grantType, string outcome, TimeSpan elapsed)
         => _duration.Record(elapsed.TotalSeconds, new("grant_type", grantType), new("outcome", outcome));
+
+    public void TokenWritesCommitted(int grants) => _commitGrants.Record(grants);
 
     public void RefreshTokenReused(string? clientId, ReuseOutcome outcome)
         => _reuse.Add(1, new("client_id", ClientOf(clientId)), new("outcome", outcome == ReuseOutcome.WithinLeeway ? "within_leeway" : "login_revoked"));
