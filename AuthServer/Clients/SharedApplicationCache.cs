@@ -23,13 +23,12 @@ internal sealed class SharedApplicationCache(
 
     private OpenIddictEntityFrameworkCoreApplication Track(OpenIddictEntityFrameworkCoreApplication copy)
     {
-        var applications = db.Set<OpenIddictEntityFrameworkCoreApplication>();
-        if (applications.Local.FindEntry(copy.Id!) is { } tracked)
+        if (db.FindTracked<OpenIddictEntityFrameworkCoreApplication>(copy.Id!) is { } tracked)
         {
-            return tracked.Entity;
+            return tracked;
         }
 
-        applications.Attach(copy);
+        db.AttachUnchanged(copy);
         return copy;
     }
 
