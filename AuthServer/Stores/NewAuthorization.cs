@@ -3,7 +3,7 @@ namespace AuthServer.Stores;
 /// <summary>An authorization (a login) this request writes: the ad-hoc one of a password grant.</summary>
 internal sealed class NewAuthorization
 {
-    public string Id { get; } = Guid.NewGuid().ToString();
+    public string Id { get; } = EntryIds.New();
 
     public string? ApplicationId { get; init; }
 

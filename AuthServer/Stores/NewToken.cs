@@ -3,7 +3,7 @@ namespace AuthServer.Stores;
 /// <summary>A token entry this request writes.</summary>
 internal sealed class NewToken
 {
-    public string Id { get; } = Guid.NewGuid().ToString();
+    public string Id { get; } = EntryIds.New();
 
     public required string Type { get; init; }
 

@@ -92,6 +92,33 @@ public sealed class TokenWritesTests : IDisposable
         await AssertActiveAsync(tokens, response.AccessToken!);
     }
 
+    [Fact]
+    public async Task New_entries_get_ids_that_sort_in_the_order_they_were_written()
+    {
+        // Note: so that each insert lands at the right edge of the primary key's index, not on
+        // a random page of it (EntryIds).
+        var tokens = _factory.CreateTokenClient();
+        var login = await tokens.LoginAsync();
+        var refreshToken = login.RefreshToken!;
+        for (var i = 0; i < 6; i++)
+        {
+            // Note: ids made in one millisecond do not sort among themselves.
+            await Task.Delay(2);
+            refreshToken = (await tokens.RefreshAsync(refreshToken)).RefreshToken!;
+        }
+
+        var subject = Jwt.Read(login.AccessToken!).Subject;
+        using var scope = _factory.Services.CreateScope();
+        var entries = await scope.ServiceProvider.GetRequiredService<ApplicationDbContext>().Set<OpenIddictEntityFrameworkCoreToken>()
+            .Where(token => token.Subject == subject && token.Type == TokenTypeIdentifiers.RefreshToken)
+            .OrderBy(token => token.CreationDate)
+            .Select(token => token.Id!)
+            .ToListAsync();
+
+        Assert.Equal(7, entries.Count);
+        Assert.Equal(entries.Order(StringComparer.Ordinal), entries);
+    }
+
     private static async Task AssertActiveAsync(TokenClient tokens, string token)
     {
         var introspection = await tokens.IntrospectAsync(token);
