@@ -53,7 +53,11 @@ internal static class JobsSetup
             quartz.AddJob<PruneJob>(job => job.WithIdentity(PruneJob.Key).StoreDurably().DisallowConcurrentExecution());
             quartz.AddJob<KeyRotationJob>(job => job.WithIdentity(KeyRotationJob.Key).StoreDurably().DisallowConcurrentExecution());
         });
-        builder.Services.AddQuartzHostedService(scheduler, options => options.WaitForJobsToComplete = true);
+        // Note: stopping does not wait for a running job. On PostgreSQL, a job whose database is
+        // gone retries its completion until Quartz's job store shuts down, which comes after that
+        // wait: the server never stopped. The jobs write in transactions, so one cut short by the
+        // end of the process leaves nothing half done.
+        builder.Services.AddQuartzHostedService(scheduler, options => options.WaitForJobsToComplete = false);
 
         // Note: after Quartz's own hosted service, which stores the jobs the triggers name.
         JobTiming[] timings =
