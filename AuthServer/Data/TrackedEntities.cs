@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace AuthServer.Data;
 
@@ -36,7 +37,7 @@ internal static class TrackedEntities
         return new Detection(tracker, was);
     }
 
-    private readonly struct Detection(Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker tracker, bool was) : IDisposable
+    private readonly struct Detection(ChangeTracker tracker, bool was) : IDisposable
     {
         public void Dispose() => tracker.AutoDetectChangesEnabled = was;
     }

@@ -22,12 +22,12 @@ internal sealed class TokenTables
     {
         Tokens = new Table(model.FindEntityType(typeof(OpenIddictEntityFrameworkCoreToken))!, sql);
         Authorizations = new Table(model.FindEntityType(typeof(OpenIddictEntityFrameworkCoreAuthorization))!, sql);
+        IsSqlite = sqlite;
 
         // Note: on a server database (PostgreSQL) the redemption reads the authorization with a
         // shared lock, so that a revocation of the login waits for a redemption under way, and a
         // redemption that comes after it sees it. SQLite has one writer: the transaction's own
         // read is enough.
-        IsSqlite = sqlite;
         LockForShare = sqlite ? "" : " FOR SHARE";
     }
 
