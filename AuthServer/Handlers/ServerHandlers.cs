@@ -1,6 +1,7 @@
 using AuthServer.Stores;
 using AuthServer.Telemetry;
 using AuthServer.Tokens;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Server;
 
 namespace AuthServer.Handlers;
@@ -8,7 +9,8 @@ namespace AuthServer.Handlers;
 /// <summary>
 /// AuthServer's OpenIddict server handlers, in one list: the default handlers this folder
 /// replaces, each by one that keeps its contract (token storage and redemption), and the handlers
-/// it adds (token storage, refusal logs, metrics).
+/// it adds (token storage, refusal logs, metrics). Events reach them through
+/// <see cref="IndexedDispatcher"/>, which keeps the contract of OpenIddict's dispatcher.
 /// </summary>
 internal static class ServerHandlers
 {
@@ -49,6 +51,11 @@ internal static class ServerHandlers
         {
             server.AddEventHandler(handler);
         }
+
+        // Note: OpenIddict registers its dispatcher with TryAdd before this runs.
+        var services = server.Services;
+        services.AddSingleton(provider => new DispatchPlan(provider, services));
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, IndexedDispatcher>());
 
         server.Services.AddScoped<TokenLedger>();
         server.Services.AddSingleton<SqliteGroupCommit>();
