@@ -30,9 +30,15 @@ public sealed class ClientCache(IOptions<ServerSettings> settings, TimeProvider 
     /// <summary>What <see cref="Add"/> compares with: take it before reading a client from the database.</summary>
     public long Version => Interlocked.Read(ref _removals);
 
-    public OpenIddictEntityFrameworkCoreApplication? FindByClientId(string clientId) => Find(_byClientId, clientId);
+    public OpenIddictEntityFrameworkCoreApplication? FindByClientId(string clientId) => Copy(Fresh(_byClientId, clientId));
 
-    public OpenIddictEntityFrameworkCoreApplication? FindById(string id) => Find(_byId, id);
+    public OpenIddictEntityFrameworkCoreApplication? FindById(string id) => Copy(Fresh(_byId, id));
+
+    /// <summary>The id of the client kept under <paramref name="clientId"/>, while it is kept; no copy is made.</summary>
+    public string? FindId(string clientId) => Fresh(_byClientId, clientId)?.Client.Id;
+
+    /// <summary>Whether the client of id <paramref name="id"/> is kept; no copy is made.</summary>
+    public bool Holds(string id) => Fresh(_byId, id) is not null;
 
     /// <summary>Whether a client of that id was read (and not removed) on this node, however long ago; no copy is made.</summary>
     public bool IsKnown(string clientId) => _byClientId.ContainsKey(clientId);
@@ -83,7 +89,7 @@ public sealed class ClientCache(IOptions<ServerSettings> settings, TimeProvider 
         }
     }
 
-    private OpenIddictEntityFrameworkCoreApplication? Find(ConcurrentDictionary<string, Entry> entries, string key)
+    private Entry? Fresh(ConcurrentDictionary<string, Entry> entries, string key)
     {
         if (!entries.TryGetValue(key, out var entry))
         {
@@ -96,8 +102,10 @@ public sealed class ClientCache(IOptions<ServerSettings> settings, TimeProvider 
             return null;
         }
 
-        return Copy(entry.Client);
+        return entry;
     }
+
+    private static OpenIddictEntityFrameworkCoreApplication? Copy(Entry? entry) => entry is null ? null : Copy(entry.Client);
 
     private static Entry? Take(ConcurrentDictionary<string, Entry> entries, string? key)
         => key is not null && entries.TryRemove(key, out var entry) ? entry : null;

@@ -46,6 +46,13 @@ internal sealed class SharedApplicationCache(
 
     public async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
     {
+        // Note: a token request asks for its client several times (each validation handler does);
+        // after the first, the answer is the instance the context tracks, and no copy is made.
+        if (clients.FindId(identifier) is { } id && db.FindTracked<OpenIddictEntityFrameworkCoreApplication>(id) is { } tracked)
+        {
+            return tracked;
+        }
+
         if (clients.FindByClientId(identifier) is { } cached)
         {
             return Track(cached);
@@ -63,6 +70,11 @@ internal sealed class SharedApplicationCache(
 
     public async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
     {
+        if (clients.Holds(identifier) && db.FindTracked<OpenIddictEntityFrameworkCoreApplication>(identifier) is { } tracked)
+        {
+            return tracked;
+        }
+
         if (clients.FindById(identifier) is { } cached)
         {
             return Track(cached);
