@@ -164,8 +164,13 @@ internal sealed class SqliteGroupCommit(AuthServerMetrics metrics) : IAsyncDispo
         var outer = Activity.Current;
         foreach (var work in batch)
         {
-            // Note: the grant's database spans belong to its own request's trace.
-            Activity.Current = work.Parent;
+            // Note: the grant's database spans belong to its own request's trace. Setting the
+            // current activity writes an AsyncLocal, which is not free; without tracing both are null.
+            if (work.Parent != outer)
+            {
+                Activity.Current = work.Parent;
+            }
+
             session.Savepoint();
             try
             {
@@ -185,7 +190,10 @@ internal sealed class SqliteGroupCommit(AuthServerMetrics metrics) : IAsyncDispo
             }
             finally
             {
-                Activity.Current = outer;
+                if (Activity.Current != outer)
+                {
+                    Activity.Current = outer;
+                }
             }
         }
 
