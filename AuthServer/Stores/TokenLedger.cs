@@ -141,7 +141,7 @@ internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit gro
             $"UPDATE {table.Name} SET {table["Status"]} = {table.Placeholder("Status")}, {table["ConcurrencyToken"]} = {table.Placeholder("ConcurrencyToken")} " +
             $"WHERE {table[key]} = {table.Placeholder(key)} AND {table["Status"]} <> {table.Placeholder("Status")}");
         table.Add(command, "Status", Statuses.Revoked);
-        table.Add(command, "ConcurrencyToken", NewConcurrencyToken());
+        table.Add(command, "ConcurrencyToken", EntryIds.NewConcurrencyToken());
         table.Add(command, key, value);
         return await NonQueryAsync(command, cancellationToken);
     }
@@ -169,7 +169,7 @@ internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit gro
         {
             t.Add(command, "Status", Statuses.Redeemed);
             t.Add(command, "RedemptionDate", now.UtcDateTime);
-            t.Add(command, "ConcurrencyToken", NewConcurrencyToken());
+            t.Add(command, "ConcurrencyToken", EntryIds.NewConcurrencyToken());
             t.Add(command, "Id", presented.Id);
             t.Add(command, "Status", Statuses.Valid, name: "Expected");
             if (await NonQueryAsync(command, cancellationToken) == 1)
@@ -202,7 +202,7 @@ internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit gro
             $"{a.Placeholder("Scopes")}, {a.Placeholder("Status")}, {a.Placeholder("Subject")}, {a.Placeholder("Type")})");
         a.Add(command, "Id", authorization.Id);
         a.Add(command, "ApplicationId", authorization.ApplicationId);
-        a.Add(command, "ConcurrencyToken", NewConcurrencyToken());
+        a.Add(command, "ConcurrencyToken", EntryIds.NewConcurrencyToken());
         a.Add(command, "CreationDate", authorization.CreationDate.UtcDateTime);
         // Note: as OpenIddict's authorization manager stores them, a JSON array.
         a.Add(command, "Scopes", JsonSerializer.Serialize(authorization.Scopes));
@@ -226,7 +226,7 @@ internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit gro
         t.Add(command, "Id", token.Id);
         t.Add(command, "ApplicationId", token.ApplicationId);
         t.Add(command, "AuthorizationId", token.AuthorizationId);
-        t.Add(command, "ConcurrencyToken", NewConcurrencyToken());
+        t.Add(command, "ConcurrencyToken", EntryIds.NewConcurrencyToken());
         t.Add(command, "CreationDate", token.CreationDate?.UtcDateTime);
         t.Add(command, "ExpirationDate", token.ExpirationDate?.UtcDateTime);
         t.Add(command, "Payload", token.Payload);
@@ -281,8 +281,6 @@ internal sealed class TokenLedger(ApplicationDbContext db, SqliteGroupCommit gro
     // Note: OpenIddict stores UTC times; SQLite gives them back without a kind.
     private static DateTimeOffset? NullableDate(DbDataReader reader, int ordinal)
         => reader.IsDBNull(ordinal) ? null : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
-
-    private static string NewConcurrencyToken() => Guid.NewGuid().ToString();
 
     // Note: the connection stays open for the rest of the request, so that this request's later
     // queries (EF Core's too) do not open it again.
