@@ -25,6 +25,7 @@ internal static class ServerHandlers
         (OpenIddictServerHandlers.AttachAuthorization.Descriptor, StageAuthorization.Descriptor),
         (OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor, StageTokenEntry.Descriptor),
         (OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor, RevokeTokenOrLogin.Descriptor),
+        (OpenIddictServerHandlers.AttachTokenDigests.Descriptor, AttachTokenHashes.Descriptor),
     ];
 
     internal static readonly OpenIddictServerHandlerDescriptor[] Added =

@@ -1,8 +1,11 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using AuthRefresh.Testing;
 using AuthServer.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.EntityFrameworkCore.Models;
 
 namespace AuthServer.Tests;
@@ -60,6 +63,22 @@ public sealed class PasswordGrantTests(AuthServerFixture server) : IClassFixture
         Assert.Contains("urn:ietf:params:oauth:token-type:refresh_token", types);
         Assert.DoesNotContain("urn:ietf:params:oauth:token-type:id_token", types);
         Assert.DoesNotContain("id_token", types);
+    }
+
+    [Fact]
+    public async Task The_identity_token_carries_the_hash_of_the_access_token_issued_with_it_on_login_and_on_refresh()
+    {
+        var login = await _client.LoginAsync();
+        var refresh = await _client.RefreshAsync(login.RefreshToken!);
+
+        // Note: OpenID Connect Core 1.0 §3.1.3.6: the left half of the SHA-256 (ES256's hash) of
+        // the ASCII access token, base64url.
+        foreach (var response in new[] { login, refresh })
+        {
+            var digest = SHA256.HashData(Encoding.ASCII.GetBytes(response.AccessToken!));
+            var expected = Base64UrlEncoder.Encode(digest, 0, 16);
+            Assert.Equal(expected, Jwt.Read(response.Get("id_token")!).GetClaim("at_hash").Value);
+        }
     }
 
     [Fact]
