@@ -54,6 +54,7 @@ internal sealed class DispatchStep<TContext> where TContext : OpenIddictServerEv
     private readonly DispatchPlan _plan;
     private readonly Type[] _filterTypes;
     private readonly IOpenIddictServerHandlerFilter<TContext>?[] _filters;
+    private readonly bool[] _filterLooked;
     private IOpenIddictServerHandler<TContext>? _handler;
     private bool _handlerLooked;
 
@@ -65,6 +66,7 @@ internal sealed class DispatchStep<TContext> where TContext : OpenIddictServerEv
         _handlerLooked = _handler is not null;
         _filterTypes = [.. descriptor.FilterTypes];
         _filters = new IOpenIddictServerHandlerFilter<TContext>?[_filterTypes.Length];
+        _filterLooked = new bool[_filterTypes.Length];
     }
 
     public Type HandlerType { get; }
@@ -80,9 +82,14 @@ internal sealed class DispatchStep<TContext> where TContext : OpenIddictServerEv
         }
 
         var type = _filterTypes[index];
-        if (_plan.Singleton(type) is IOpenIddictServerHandlerFilter<TContext> singleton)
+        if (!_filterLooked[index])
         {
-            return _filters[index] = singleton;
+            _filters[index] = _plan.Singleton(type) as IOpenIddictServerHandlerFilter<TContext>;
+            _filterLooked[index] = true;
+            if (_filters[index] is { } singleton)
+            {
+                return singleton;
+            }
         }
 
         return request.GetService(type) as IOpenIddictServerHandlerFilter<TContext>
