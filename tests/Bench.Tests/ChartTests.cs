@@ -65,6 +65,18 @@ public sealed partial class ChartTests : IDisposable
         Assert.Matches("""<text[^>]*paint-order="stroke"[^>]*>10,897</text>""", svg);
     }
 
+    [Fact]
+    public void A_point_counts_only_the_2xx_answers()
+    {
+        // The 02:52 report's sweep: at 64 clients the hash gate answered 23,500 password requests
+        // a second, all but 12 of them with a 429, and the chart drew 23,500.
+        var shed = new LoadResult("password", 64, 10, 235_001, 23_500.1, 1, 1, 1, 1, new Dictionary<string, long> { ["429"] = 234_884 });
+        var svg = Draw(apiTarget: null, Result("password", 16, 37), shed);
+
+        Assert.Matches(">12</text>", svg);
+        Assert.DoesNotMatch(">23,500</text>", svg);
+    }
+
     /// <summary>The chart of <paramref name="results"/>, with the api target's line if there is one.</summary>
     private string Draw(double? apiTarget, params LoadResult[] results)
         => File.ReadAllText(Chart.WriteSvg(Path.Combine(_folder, "chart.svg"), results, "test",

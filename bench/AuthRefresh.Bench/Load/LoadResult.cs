@@ -24,6 +24,10 @@ public sealed record LoadResult(
     [JsonIgnore]
     public long ErrorCount => Errors.Values.Sum();
 
+    /// <summary>The 2xx answers per second: what the run achieved, without the refusals and failures.</summary>
+    [JsonIgnore]
+    public double SucceededPerSecond => Requests == 0 ? 0 : RequestsPerSecond * (Requests - ErrorCount) / Requests;
+
     /// <summary>
     /// The CPU each measured process used per counted request over the counted part of the run
     /// (empty when none was measured). On one machine their sum is what a request costs it.
