@@ -164,13 +164,8 @@ internal sealed class SqliteGroupCommit(AuthServerMetrics metrics) : IAsyncDispo
         var outer = Activity.Current;
         foreach (var work in batch)
         {
-            // Note: the grant's database spans belong to its own request's trace. Setting the
-            // current activity writes an AsyncLocal, which is not free; without tracing both are null.
-            if (work.Parent != outer)
-            {
-                Activity.Current = work.Parent;
-            }
-
+            // Note: the grant's database spans belong to its own request's trace.
+            Activity.Current = work.Parent;
             session.Savepoint();
             try
             {
@@ -190,10 +185,7 @@ internal sealed class SqliteGroupCommit(AuthServerMetrics metrics) : IAsyncDispo
             }
             finally
             {
-                if (Activity.Current != outer)
-                {
-                    Activity.Current = outer;
-                }
+                Activity.Current = outer;
             }
         }
 
