@@ -51,70 +51,50 @@ internal sealed class DispatchPlan(IServiceProvider root, IServiceCollection ser
 /// <summary>One handler of an event and its filters, as <see cref="DispatchPlan"/> keeps them.</summary>
 internal sealed class DispatchStep<TContext> where TContext : OpenIddictServerEvents.BaseContext
 {
-    private readonly DispatchPlan _plan;
-    private readonly Type[] _filterTypes;
-    private readonly IOpenIddictServerHandlerFilter<TContext>?[] _filters;
-    private readonly bool[] _filterLooked;
-    private IOpenIddictServerHandler<TContext>? _handler;
-    private bool _handlerLooked;
+    private readonly Service<IOpenIddictServerHandler<TContext>> _handler;
+    private readonly Service<IOpenIddictServerHandlerFilter<TContext>>[] _filters;
 
     public DispatchStep(DispatchPlan plan, OpenIddictServerHandlerDescriptor descriptor)
     {
-        _plan = plan;
-        HandlerType = descriptor.ServiceDescriptor.ServiceType;
-        _handler = descriptor.ServiceDescriptor.ImplementationInstance as IOpenIddictServerHandler<TContext>;
-        _handlerLooked = _handler is not null;
-        _filterTypes = [.. descriptor.FilterTypes];
-        _filters = new IOpenIddictServerHandlerFilter<TContext>?[_filterTypes.Length];
-        _filterLooked = new bool[_filterTypes.Length];
+        _handler = new(plan, descriptor.ServiceDescriptor.ServiceType,
+            descriptor.ServiceDescriptor.ImplementationInstance as IOpenIddictServerHandler<TContext>);
+        _filters = [.. descriptor.FilterTypes.Select(type => new Service<IOpenIddictServerHandlerFilter<TContext>>(plan, type, null))];
     }
 
-    public Type HandlerType { get; }
+    public int FilterCount => _filters.Length;
 
-    public int FilterCount => _filterTypes.Length;
+    public IOpenIddictServerHandlerFilter<TContext> Filter(int index, IServiceProvider request) => _filters[index].Get(request);
 
-    /// <summary>Filter <paramref name="index"/>: the singleton kept here, or the request's instance.</summary>
-    public IOpenIddictServerHandlerFilter<TContext> Filter(int index, IServiceProvider request)
+    public IOpenIddictServerHandler<TContext> Handler(IServiceProvider request) => _handler.Get(request);
+
+    /// <summary>
+    /// A handler or filter: the instance the descriptor holds, or the singleton kept here once it
+    /// was first asked for, or else the request's own.
+    /// </summary>
+    private sealed class Service<T>(DispatchPlan plan, Type type, T? instance) where T : class
     {
-        if (_filters[index] is { } kept)
-        {
-            return kept;
-        }
+        private T? _kept = instance;
+        private bool _looked = instance is not null;
 
-        var type = _filterTypes[index];
-        if (!_filterLooked[index])
+        public T Get(IServiceProvider request)
         {
-            _filters[index] = _plan.Singleton(type) as IOpenIddictServerHandlerFilter<TContext>;
-            _filterLooked[index] = true;
-            if (_filters[index] is { } singleton)
+            if (_kept is { } kept)
             {
-                return singleton;
+                return kept;
             }
-        }
 
-        return request.GetService(type) as IOpenIddictServerHandlerFilter<TContext>
-            ?? throw new InvalidOperationException($"The filter {type} of an OpenIddict server handler is not registered, or is not a filter of {typeof(TContext).Name}.");
-    }
-
-    /// <summary>The handler: the instance or singleton kept here, or the request's instance.</summary>
-    public IOpenIddictServerHandler<TContext> Handler(IServiceProvider request)
-    {
-        if (_handler is { } kept)
-        {
-            return kept;
-        }
-
-        if (!_handlerLooked)
-        {
-            _handler = _plan.Singleton(HandlerType) as IOpenIddictServerHandler<TContext>;
-            _handlerLooked = true;
-            if (_handler is { } singleton)
+            if (!_looked)
             {
-                return singleton;
+                _kept = plan.Singleton(type) as T;
+                _looked = true;
+                if (_kept is { } singleton)
+                {
+                    return singleton;
+                }
             }
-        }
 
-        return request.GetService(HandlerType) as IOpenIddictServerHandler<TContext>
-            ?? throw new InvalidOperationException($"The OpenIddict server handler {HandlerType} is not registered, or does not handle {typeof(TContext).Name}.");
+            return request.GetService(type) as T
+                ?? throw new InvalidOperationException($"The OpenIddict server {type} is not registered, or is not a {typeof(T).Name} of {typeof(TContext).Name}.");
+        }
     }
 }
