@@ -75,7 +75,7 @@ internal sealed class AttachTokenHashes : IOpenIddictServerHandler<ProcessSignIn
         return ValueTask.CompletedTask;
     }
 
-    internal static HashAlgorithmName HashOf(SigningCredentials credentials)
+    private static HashAlgorithmName HashOf(SigningCredentials credentials)
     {
         foreach (var (hash, names) in Hashes)
         {
@@ -88,11 +88,12 @@ internal sealed class AttachTokenHashes : IOpenIddictServerHandler<ProcessSignIn
         throw new InvalidOperationException($"The signing algorithm {credentials.Algorithm} has no SHA-2 digest for at_hash.");
     }
 
-    internal static string LeftHalfOfDigest(HashAlgorithmName hash, string token)
+    private static string LeftHalfOfDigest(HashAlgorithmName hash, string token)
     {
-        var digest = hash == HashAlgorithmName.SHA256 ? SHA256.HashData(Encoding.ASCII.GetBytes(token))
-            : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(Encoding.ASCII.GetBytes(token))
-            : SHA512.HashData(Encoding.ASCII.GetBytes(token));
+        var ascii = Encoding.ASCII.GetBytes(token);
+        var digest = hash == HashAlgorithmName.SHA256 ? SHA256.HashData(ascii)
+            : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(ascii)
+            : SHA512.HashData(ascii);
         return Base64UrlEncoder.Encode(digest, 0, digest.Length / 2);
     }
 }

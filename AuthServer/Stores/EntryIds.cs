@@ -21,14 +21,11 @@ internal static class EntryIds
         Span<byte> bytes = stackalloc byte[16];
         Random.Shared.NextBytes(bytes[6..]);
 
-        // RFC 9562 §5.7: 48 bits of Unix time in milliseconds, big-endian, then version 7 and the
-        // RFC variant over the random bits.
+        // RFC 9562 §5.7: 48 bits of Unix time in milliseconds, big-endian, over the random bits.
         Span<byte> time = stackalloc byte[8];
         BinaryPrimitives.WriteInt64BigEndian(time, now.ToUnixTimeMilliseconds());
         time[2..].CopyTo(bytes);
-        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
-        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
-        return new Guid(bytes, bigEndian: true).ToString();
+        return Uuid(bytes, version: 7);
     }
 
     /// <summary>A new value for an entry's concurrency token (a version 4 UUID, as OpenIddict's stores write).</summary>
@@ -36,7 +33,13 @@ internal static class EntryIds
     {
         Span<byte> bytes = stackalloc byte[16];
         Random.Shared.NextBytes(bytes);
-        bytes[6] = (byte)(0x40 | (bytes[6] & 0x0F));
+        return Uuid(bytes, version: 4);
+    }
+
+    /// <summary>The text of the UUID <paramref name="bytes"/> (RFC byte order) with its version and the RFC variant set.</summary>
+    private static string Uuid(Span<byte> bytes, int version)
+    {
+        bytes[6] = (byte)((version << 4) | (bytes[6] & 0x0F));
         bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
         return new Guid(bytes, bigEndian: true).ToString();
     }
